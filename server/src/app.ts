@@ -1,0 +1,114 @@
+import Fastify from 'fastify';
+import type { App } from './http/types.js';
+import helmet from '@fastify/helmet';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import path from 'node:path';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { openDatabase, type DatabaseHandle } from './db/index.js';
+import { migrateToLatest } from './db/migrate.js';
+import { getOrCreateSecret } from './db/settings.js';
+import { WorkerLease } from './db/worker-lease.js';
+import { registerErrorHandling } from './http/errors.js';
+import { registerNotImplementedOperations } from './http/not-implemented.js';
+import { registerOperationAuth } from './http/operations.js';
+import { registerCsvQueryArrays } from './http/query-arrays.js';
+import { BookmarkCodec } from './lib/bookmark.js';
+import { IdGenerator } from './lib/ids.js';
+import { AccountsRepo } from './modules/accounts/repo.js';
+import { registerAccountRoutes } from './modules/accounts/routes.js';
+import { AccountsService } from './modules/accounts/service.js';
+import { AppsService } from './modules/apps/service.js';
+import { BoardsRepo } from './modules/boards/repo.js';
+import { registerBoardRoutes } from './modules/boards/routes.js';
+import { BoardsService } from './modules/boards/service.js';
+import { registerMediaRoutes } from './modules/media/routes.js';
+import { MediaService, type MediaServiceOptions } from './modules/media/service.js';
+import { LocalDiskStorage } from './modules/media/storage.js';
+import { PinsRepo } from './modules/pins/repo.js';
+import { registerPinRoutes } from './modules/pins/routes.js';
+import { PinsService } from './modules/pins/service.js';
+import { SectionsRepo } from './modules/sections/repo.js';
+import { registerSectionRoutes } from './modules/sections/routes.js';
+import { SectionsService } from './modules/sections/service.js';
+import { TokensRepo } from './modules/tokens/repo.js';
+import { TokensService } from './modules/tokens/service.js';
+
+export interface BuildAppOptions {
+  /** An already open database (tests); otherwise opened from the config. */
+  database?: DatabaseHandle;
+  /** Test hooks for the guarded fetch (an injected DNS resolver). */
+  media?: Pick<MediaServiceOptions, 'resolve'>;
+  logger?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+}
+
+/** Builds the whole server as one Fastify instance; never listens (main.ts does). */
+export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<App> {
+  const database =
+    options.database ??
+    openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'corkboard.sqlite') });
+  await migrateToLatest(database.db as never, database.dialect);
+  const lease = await WorkerLease.acquire(database.db);
+  const ids = new IdGenerator(lease.workerId);
+  const bookmarks = new BookmarkCodec(await getOrCreateSecret(database.db, 'bookmark_secret'));
+
+  const tokens = new TokensService(new TokensRepo(database.db), ids, config.accessTokenTtlSeconds);
+  const accounts = new AccountsService(new AccountsRepo(database.db), ids);
+  const apps = new AppsService(database.db, ids);
+  const storage = new LocalDiskStorage(path.join(config.dataDir, 'media'));
+  const media = new MediaService(storage, config, { resolve: options.media?.resolve });
+  const boardsRepo = new BoardsRepo(database.db);
+  const sectionsRepo = new SectionsRepo(database.db);
+  const pinsRepo = new PinsRepo(database.db);
+  const boards = new BoardsService({ boardsRepo, pinsRepo, ids, bookmarks, media });
+  const sections = new SectionsService({ sectionsRepo, boards, pinsRepo, ids, bookmarks });
+  const pins = new PinsService({ pinsRepo, boards, sectionsRepo, ids, bookmarks, media });
+  const ctx: AppContext = { config, database, ids, bookmarks, tokens, accounts, apps, media, boards, sections, pins };
+
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel },
+    trustProxy: trustProxyOption(config.trustProxy),
+    bodyLimit: config.bodyLimitBytes,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.decorate('ctx', ctx);
+
+  await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } });
+  registerErrorHandling(app);
+  registerOperationAuth(app, tokens);
+  registerCsvQueryArrays(app);
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (_request, reply) => {
+    try {
+      await database.db.selectFrom('settings').select('key').limit(1).execute();
+      return { status: 'ready' };
+    } catch {
+      return reply.status(503).send({ code: 503, message: 'Database is not reachable.' });
+    }
+  });
+
+  registerAccountRoutes(app, ctx);
+  registerBoardRoutes(app, ctx);
+  registerSectionRoutes(app, ctx);
+  registerPinRoutes(app, ctx);
+  registerMediaRoutes(app, ctx);
+  registerNotImplementedOperations(app);
+
+  app.addHook('onClose', async () => {
+    await lease.release().catch(() => undefined);
+    if (!options.database) await database.close();
+  });
+  return app;
+}
+
+/** A hop count becomes a function: Fastify's types take booleans, addresses or a function. */
+function trustProxyOption(value: Config['trustProxy']): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof value === 'number' ? (_address, hop) => hop < value : value;
+}

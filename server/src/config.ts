@@ -1,0 +1,129 @@
+import path from 'node:path';
+
+/** Every setting Corkboard reads from the environment, parsed once. See `.env.example`. */
+export interface Config {
+  mode: 'sandbox' | 'production';
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  logLevel: string;
+  trustProxy: boolean | string | number;
+  bodyLimitBytes: number;
+  accessTokenTtlSeconds: number;
+  image: {
+    maxBytes: number;
+    maxPixels: number;
+    concurrency: number;
+  };
+  fetch: {
+    timeoutMs: number;
+    maxRedirects: number;
+    /** Lets the guarded fetch reach loopback addresses. Only for local sandboxes and tests. */
+    allowLoopback: boolean;
+  };
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Parses the environment into a Config, listing every bad variable at once. */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = [];
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+
+  const modeRaw = env.CORKBOARD_MODE ?? 'sandbox';
+  if (modeRaw !== 'sandbox' && modeRaw !== 'production') {
+    problems.push(`CORKBOARD_MODE must be "sandbox" or "production" (got "${modeRaw}")`);
+  }
+  const mode = modeRaw === 'production' ? 'production' : 'sandbox';
+  const port = int('PORT', 8080, 0, 65535);
+  const host = env.HOST || '0.0.0.0';
+
+  let publicUrl = env.PUBLIC_URL || `http://localhost:${port}`;
+  try {
+    const parsed = new URL(publicUrl);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');
+    publicUrl = publicUrl.replace(/\/+$/, '');
+  } catch {
+    problems.push(`PUBLIC_URL must be an absolute http(s) URL (got "${publicUrl}")`);
+  }
+
+  const databaseUrl = env.DATABASE_URL || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// (leave it unset for the embedded SQLite database)');
+  }
+  const redisUrl = env.REDIS_URL || null;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must start with redis://');
+
+  let trustProxy: boolean | string | number = false;
+  const trustRaw = env.TRUST_PROXY;
+  if (trustRaw) {
+    if (['true', '1'].includes(trustRaw)) trustProxy = true;
+    else if (['false', '0'].includes(trustRaw)) trustProxy = false;
+    else if (/^\d+$/.test(trustRaw)) trustProxy = Number(trustRaw);
+    else trustProxy = trustRaw;
+  }
+
+  const allowLoopback = bool('FETCH_ALLOW_LOOPBACK', false);
+  if (mode === 'production' && allowLoopback) {
+    problems.push('FETCH_ALLOW_LOOPBACK is a sandbox-only setting; unset it in production mode');
+  }
+  const seedDemo = bool('SEED_DEMO', mode === 'sandbox');
+  if (mode === 'production' && env.SEED_DEMO && seedDemo) {
+    problems.push('SEED_DEMO is a sandbox-only setting; unset it in production mode');
+  }
+
+  const config: Config = {
+    mode,
+    host,
+    port,
+    publicUrl,
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    databaseUrl,
+    redisUrl,
+    logLevel: env.LOG_LEVEL || 'info',
+    trustProxy,
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 30 * 24 * 3600, 60, 10 * 365 * 24 * 3600),
+    image: {
+      maxBytes: int('IMAGE_MAX_BYTES', 20 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+      maxPixels: int('IMAGE_MAX_PIXELS', 50_000_000, 10_000, 500_000_000),
+      concurrency: int('IMAGE_CONCURRENCY', 2, 1, 64),
+    },
+    fetch: {
+      timeoutMs: int('FETCH_TIMEOUT_MS', 10_000, 100, 120_000),
+      maxRedirects: int('FETCH_MAX_REDIRECTS', 5, 0, 20),
+      allowLoopback,
+    },
+    seedDemo,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...config, ...overrides };
+}

@@ -1,0 +1,26 @@
+import type { Config } from './config.js';
+import type { DatabaseHandle } from './db/index.js';
+import type { BookmarkCodec } from './lib/bookmark.js';
+import type { IdGenerator } from './lib/ids.js';
+import type { AccountsService } from './modules/accounts/service.js';
+import type { AppsService } from './modules/apps/service.js';
+import type { BoardsService } from './modules/boards/service.js';
+import type { MediaService } from './modules/media/service.js';
+import type { PinsService } from './modules/pins/service.js';
+import type { SectionsService } from './modules/sections/service.js';
+import type { TokensService } from './modules/tokens/service.js';
+
+/** Everything a route needs, built once per app in app.ts. Routes call services only. */
+export interface AppContext {
+  config: Config;
+  database: DatabaseHandle;
+  ids: IdGenerator;
+  bookmarks: BookmarkCodec;
+  tokens: TokensService;
+  accounts: AccountsService;
+  apps: AppsService;
+  media: MediaService;
+  boards: BoardsService;
+  sections: SectionsService;
+  pins: PinsService;
+}

@@ -1,0 +1,33 @@
+import { sql, type Kysely } from 'kysely';
+import type { Dialect } from './index.js';
+import { migration0001 } from './migrations/0001_initial.js';
+
+export interface Migration {
+  name: string;
+  up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
+}
+
+/** Every migration, in order. Append only: never edit one that has shipped. */
+export const migrations: Migration[] = [migration0001];
+
+/** Applies pending migrations in order, each in its own transaction. Returns the names applied. */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
+  await sql`create table if not exists corkboard_migrations (name varchar(200) primary key, applied_at varchar(40) not null)`.execute(
+    db,
+  );
+  const applied = new Set(
+    (await sql<{ name: string }>`select name from corkboard_migrations`.execute(db)).rows.map((r) => r.name),
+  );
+  const done: string[] = [];
+  for (const migration of migrations) {
+    if (applied.has(migration.name)) continue;
+    await db.transaction().execute(async (trx) => {
+      await migration.up(trx, dialect);
+      await sql`insert into corkboard_migrations (name, applied_at) values (${migration.name}, ${new Date().toISOString()})`.execute(
+        trx,
+      );
+    });
+    done.push(migration.name);
+  }
+  return done;
+}

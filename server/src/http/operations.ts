@@ -1,0 +1,48 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError, missingScope } from '../lib/errors.js';
+import type { Scope } from '../modules/tokens/scopes.js';
+import type { AuthContext, TokensService } from '../modules/tokens/service.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Pinterest's operationId, e.g. "pins/get". Set on every /v5 operation route. */
+    operationId?: string;
+    /** Scopes the spec lists for the operation (pinterest_oauth2). */
+    scopes?: readonly Scope[];
+    /** Operation of the reference spec that Corkboard answers 501 for. */
+    notImplemented?: boolean;
+  }
+  interface FastifyRequest {
+    auth: AuthContext | null;
+  }
+}
+
+/** The caller of an authenticated /v5 operation. */
+export function callerOf(request: FastifyRequest): AuthContext {
+  if (!request.auth) throw new Error(`route ${request.routeOptions.url} has no operationId config; auth did not run`);
+  return request.auth;
+}
+
+/**
+ * Authentication and scopes for /v5 operations run before the body is parsed or validated,
+ * as Pinterest orders them: 401, then 403, then 400.
+ */
+export function registerOperationAuth(app: FastifyInstance, tokens: TokensService): void {
+  app.decorateRequest('auth', null);
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    if (!config.operationId || config.notImplemented) return;
+    const auth = await tokens.authenticate(request.headers.authorization);
+    const missing = (config.scopes ?? []).filter((s) => !auth.scopes.has(s));
+    if (missing.length > 0) throw missingScope(missing);
+    const query = request.query as Record<string, unknown> | undefined;
+    if (query && query.ad_account_id !== undefined) {
+      throw new ApiError(
+        403,
+        29,
+        'You are not permitted to access that resource: Corkboard has no ad accounts yet, so ad_account_id cannot be used.',
+      );
+    }
+    request.auth = auth;
+  });
+}

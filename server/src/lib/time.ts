@@ -1,0 +1,10 @@
+/** RFC 3339 timestamp in UTC with a `Z`, as Pinterest returns them (second precision). */
+export function toRfc3339(date: Date | string): string {
+  const d = typeof date === 'string' ? new Date(date) : date;
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Current time as stored in the database: ISO 8601 with milliseconds, sortable as text. */
+export function nowIso(): string {
+  return new Date().toISOString();
+}

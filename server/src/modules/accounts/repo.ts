@@ -1,0 +1,128 @@
+import type { Kysely } from 'kysely';
+import { caseKey } from '../../db/index.js';
+import type { Database } from '../../db/schema.js';
+import { boolOf, idOf, intOf } from '../../db/values.js';
+import type { VisibleBoards } from '../visibility/policy.js';
+import { visibleBoardCondition } from '../visibility/sql.js';
+
+export interface UserRow {
+  id: string;
+  username: string;
+  email: string | null;
+  accountType: 'PINNER' | 'BUSINESS';
+  businessName: string | null;
+  about: string;
+  websiteUrl: string;
+  profileImageUrl: string;
+  isAdmin: boolean;
+  createdAt: string;
+}
+
+export interface NewUser {
+  id: string;
+  username: string;
+  email: string | null;
+  passwordHash: string | null;
+  accountType: 'PINNER' | 'BUSINESS';
+  businessName: string | null;
+  about?: string;
+  websiteUrl?: string;
+  isAdmin?: boolean;
+  createdAt: string;
+}
+
+const columns = [
+  'id',
+  'username',
+  'email',
+  'account_type',
+  'business_name',
+  'about',
+  'website_url',
+  'profile_image_url',
+  'is_admin',
+  'created_at',
+] as const;
+
+function toUser(row: {
+  id: unknown;
+  username: string;
+  email: string | null;
+  account_type: 'PINNER' | 'BUSINESS';
+  business_name: string | null;
+  about: string;
+  website_url: string;
+  profile_image_url: string;
+  is_admin: unknown;
+  created_at: string;
+}): UserRow {
+  return {
+    id: idOf(row.id),
+    username: row.username,
+    email: row.email,
+    accountType: row.account_type,
+    businessName: row.business_name,
+    about: row.about,
+    websiteUrl: row.website_url,
+    profileImageUrl: row.profile_image_url,
+    isAdmin: boolOf(row.is_admin),
+    createdAt: row.created_at,
+  };
+}
+
+export class AccountsRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(user: NewUser): Promise<void> {
+    await this.db
+      .insertInto('users')
+      .values({
+        id: user.id,
+        username: user.username,
+        username_key: caseKey(user.username),
+        email: user.email,
+        email_key: user.email ? caseKey(user.email) : null,
+        password_hash: user.passwordHash,
+        account_type: user.accountType,
+        business_name: user.businessName,
+        about: user.about ?? '',
+        website_url: user.websiteUrl ?? '',
+        profile_image_url: '',
+        is_admin: user.isAdmin ? 1 : 0,
+        created_at: user.createdAt,
+      })
+      .execute();
+  }
+
+  async findById(id: string): Promise<UserRow | null> {
+    const row = await this.db.selectFrom('users').select(columns).where('id', '=', id).executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  async findByUsername(username: string): Promise<UserRow | null> {
+    const row = await this.db
+      .selectFrom('users')
+      .select(columns)
+      .where('username_key', '=', caseKey(username))
+      .executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  /** Boards and pins of `ownerId` that the viewer may see. */
+  async countVisible(ownerId: string, visibleBoards: VisibleBoards, visiblePins: VisibleBoards) {
+    const boards = await this.db
+      .selectFrom('boards as b')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('b.owner_id', '=', ownerId)
+      .where(visibleBoardCondition('b', visibleBoards))
+      .executeTakeFirstOrThrow();
+    const pins = await this.db
+      .selectFrom('pins as p')
+      .innerJoin('boards as b', 'b.id', 'p.board_id')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('p.owner_id', '=', ownerId)
+      .where(visibleBoardCondition('b', visiblePins))
+      .executeTakeFirstOrThrow();
+    return { boardCount: intOf(boards.n), pinCount: intOf(pins.n) };
+  }
+}

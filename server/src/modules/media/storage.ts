@@ -1,0 +1,17 @@
+/** Where media files live. Local disk today; an object store can implement the same interface. */
+export interface MediaStorage {
+  put(key: string, data: Buffer): Promise<void>;
+  get(key: string): Promise<Buffer | null>;
+  delete(keys: string[]): Promise<void>;
+}
+
+export class LocalDiskStorage implements MediaStorage {
+  constructor(readonly root: string) {}
+  async put(_key: string, _data: Buffer): Promise<void> {
+    throw new Error('TODO(helper-media)');
+  }
+  async get(_key: string): Promise<Buffer | null> {
+    return null;
+  }
+  async delete(_keys: string[]): Promise<void> {}
+}

@@ -1,0 +1,44 @@
+/**
+ * What pins store about their images (as JSON in pins.media_json) and what the media service
+ * takes in. Keys are storage keys; URLs are built from PUBLIC_URL by the presenter, so a
+ * change of public address needs no data migration.
+ */
+export const PIN_IMAGE_SIZES = ['150x150', '400x300', '600x', '1200x'] as const;
+export type PinImageSize = (typeof PIN_IMAGE_SIZES)[number];
+
+export interface StoredImageFile {
+  key: string;
+  width: number;
+  height: number;
+}
+
+export interface StoredImage {
+  original: StoredImageFile;
+  sizes: Record<PinImageSize, StoredImageFile>;
+  dominantColor: string;
+}
+
+export interface StoredPinMediaItem {
+  image: StoredImage;
+  title: string | null;
+  link: string | null;
+}
+
+export interface StoredPinMedia {
+  type: 'image' | 'multiple_images';
+  items: StoredPinMediaItem[];
+}
+
+export type ImageSource =
+  | { kind: 'base64'; data: string; contentType: 'image/jpeg' | 'image/png'; title?: string | null; link?: string | null }
+  | { kind: 'url'; url: string; title?: string | null; link?: string | null };
+
+/** Turns image sources into stored files; the only part of pin creation that touches sharp or the network. */
+export interface PinImageIngest {
+  /** Fetches/decodes/resizes/stores every source, all or nothing. Throws ApiError 400 naming the problem. */
+  ingest(sources: ImageSource[], field: string): Promise<StoredPinMedia>;
+  /** Removes the files of media that will not be used (e.g. the database insert failed). */
+  discard(media: StoredPinMedia): Promise<void>;
+  /** Absolute URL of a stored file. */
+  urlFor(key: string): string;
+}
