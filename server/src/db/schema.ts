@@ -102,6 +102,8 @@ export interface PinsTable {
   has_been_promoted: DbInt;
   /** JSON: the stored media (see modules/media/types.ts StoredPinMedia). */
   media_json: string;
+  /** Storage prefix of the files; saved pins share their parent's, files go when the last pin does. */
+  media_root: Id;
   created_app_id: Id | null;
   created_at: Timestamp;
 }

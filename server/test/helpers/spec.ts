@@ -1,10 +1,15 @@
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import AjvModule from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { expect } from 'vitest';
 import { findOperation, loadReferenceSpec } from './reference.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
+
+// ajv and ajv-formats are CommonJS: their default export sits under .default in ESM.
+const Ajv = AjvModule.default;
+type Ajv = InstanceType<typeof Ajv>;
+const addFormats = addFormatsModule.default;
 
 let ajv: Ajv | null = null;
 function getAjv(): Ajv {

@@ -98,11 +98,13 @@ export const migration0001: Migration = {
       is_standard integer not null default 1,
       has_been_promoted integer not null default 0,
       media_json text not null,
+      media_root bigint not null,
       created_app_id bigint references apps(id) on delete set null,
       created_at ${ts} not null
     )`.execute(db);
     await sql`create index pins_board on pins (board_id, id)`.execute(db);
     await sql`create index pins_section on pins (board_section_id, id)`.execute(db);
     await sql`create index pins_owner on pins (owner_id, id)`.execute(db);
+    await sql`create index pins_media_root on pins (media_root)`.execute(db);
   },
 };

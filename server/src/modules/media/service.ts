@@ -17,7 +17,7 @@ export class MediaService implements PinImageIngest {
   async ingest(_sources: ImageSource[], _field: string): Promise<StoredPinMedia> {
     throw new Error('TODO(helper-media)');
   }
-  async discard(_media: StoredPinMedia): Promise<void> {}
+  async discardRoot(_root: string): Promise<void> {}
   urlFor(key: string): string {
     return `${this.config.publicUrl}/media/${key}`;
   }

@@ -2,7 +2,8 @@
 export interface MediaStorage {
   put(key: string, data: Buffer): Promise<void>;
   get(key: string): Promise<Buffer | null>;
-  delete(keys: string[]): Promise<void>;
+  /** Removes every file whose key starts with `prefix/`. */
+  deletePrefix(prefix: string): Promise<void>;
 }
 
 export class LocalDiskStorage implements MediaStorage {
@@ -13,5 +14,5 @@ export class LocalDiskStorage implements MediaStorage {
   async get(_key: string): Promise<Buffer | null> {
     return null;
   }
-  async delete(_keys: string[]): Promise<void> {}
+  async deletePrefix(_prefix: string): Promise<void> {}
 }

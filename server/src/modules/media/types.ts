@@ -25,6 +25,8 @@ export interface StoredPinMediaItem {
 }
 
 export interface StoredPinMedia {
+  /** Storage prefix holding every file of this media (`pins/<root>/…`). */
+  root: string;
   type: 'image' | 'multiple_images';
   items: StoredPinMediaItem[];
 }
@@ -37,8 +39,8 @@ export type ImageSource =
 export interface PinImageIngest {
   /** Fetches/decodes/resizes/stores every source, all or nothing. Throws ApiError 400 naming the problem. */
   ingest(sources: ImageSource[], field: string): Promise<StoredPinMedia>;
-  /** Removes the files of media that will not be used (e.g. the database insert failed). */
-  discard(media: StoredPinMedia): Promise<void>;
+  /** Removes every file under a media root (the insert failed, or the last pin using it is gone). */
+  discardRoot(root: string): Promise<void>;
   /** Absolute URL of a stored file. */
   urlFor(key: string): string;
 }
