@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+
+describe('HTTP basics', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp({ BODY_LIMIT_BYTES: '2048' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers /health and /ready', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });
+    expect((await t.app.inject({ method: 'GET', url: '/ready' })).json()).toEqual({ status: 'ready' });
+  });
+
+  it('answers a body that is too large with a Pinterest-shaped 413', async () => {
+    const user = await t.factories.user();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v5/boards',
+      headers: { ...user.auth, 'content-type': 'application/json' },
+      payload: JSON.stringify({ name: 'x'.repeat(5000) }),
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toEqual({ code: 413, message: expect.stringContaining('larger') });
+  });
+
+  it('answers malformed JSON with 400 code 1 and no stack trace', async () => {
+    const user = await t.factories.user();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v5/boards',
+      headers: { ...user.auth, 'content-type': 'application/json' },
+      payload: '{"name": ',
+    });
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body.code).toBe(1);
+    expect(Object.keys(body).sort()).toEqual(['code', 'message']);
+    expect(res.body).not.toMatch(/at .*\.(js|ts):\d+/);
+  });
+
+  it('ignores unknown query parameters, as Pinterest does', async () => {
+    const user = await t.factories.user();
+    const res = await t.app.inject({ method: 'GET', url: '/v5/user_account?utm_source=x&foo=bar', headers: user.auth });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('answers unknown paths with {code, message} 404', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/v5/no/such/thing' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ code: 404, message: expect.any(String) });
+  });
+});

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { IdGenerator, isValidId, MAX_ID } from '../../src/lib/ids.js';
+import { idOf } from '../../src/db/values.js';
+import { openTestDatabase, TEST_DATABASE } from '../helpers/app.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import type { DatabaseHandle } from '../../src/db/index.js';
+
+describe(`64-bit ids on ${TEST_DATABASE}`, () => {
+  let handle: { database: DatabaseHandle; dropAll(): Promise<void> };
+  beforeAll(async () => {
+    handle = await openTestDatabase();
+    await migrateToLatest(handle.database.db as never, handle.database.dialect);
+  });
+  afterAll(async () => {
+    await handle.dropAll();
+  });
+
+  it('round-trips the largest id through the database as an exact string', async () => {
+    const { db } = handle.database;
+    const largest = MAX_ID.toString();
+    expect(largest).toBe('9223372036854775807');
+    await db
+      .insertInto('users')
+      .values({
+        id: largest,
+        username: 'max',
+        username_key: 'max',
+        email: null,
+        email_key: null,
+        password_hash: null,
+        account_type: 'PINNER',
+        business_name: null,
+        about: '',
+        website_url: '',
+        profile_image_url: '',
+        is_admin: 0,
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+    const row = await db.selectFrom('users').select('id').where('id', '=', largest).executeTakeFirstOrThrow();
+    expect(idOf(row.id)).toBe(largest);
+    const viaRaw = await sql<{ id: unknown }>`select id from users where id = ${largest}`.execute(db);
+    expect(idOf(viaRaw.rows[0]!.id)).toBe(largest);
+    // A JS number would have rounded it.
+    expect(Number(largest).toString()).not.toBe(largest);
+  });
+
+  it('mints increasing, unique, valid ids, many per millisecond', () => {
+    const ids = new IdGenerator(7);
+    const minted = Array.from({ length: 20_000 }, () => ids.next());
+    expect(new Set(minted).size).toBe(minted.length);
+    for (let i = 1; i < minted.length; i++) expect(BigInt(minted[i]!) > BigInt(minted[i - 1]!)).toBe(true);
+    expect(minted.every(isValidId)).toBe(true);
+  });
+
+  it('two workers never mint the same id in the same millisecond', () => {
+    const a = new IdGenerator(1);
+    const b = new IdGenerator(2);
+    const all = new Set<string>();
+    for (let i = 0; i < 5000; i++) {
+      all.add(a.next());
+      all.add(b.next());
+    }
+    expect(all.size).toBe(10_000);
+  });
+
+  it('treats out-of-range and malformed ids as invalid', () => {
+    expect(isValidId('9223372036854775808')).toBe(false);
+    expect(isValidId('0')).toBe(false);
+    expect(isValidId('12a')).toBe(false);
+    expect(isValidId('99999999999999999999')).toBe(false);
+    expect(isValidId('1')).toBe(true);
+  });
+});
