@@ -18,6 +18,7 @@ import { IdGenerator } from './lib/ids.js';
 import { AccountsRepo } from './modules/accounts/repo.js';
 import { registerAccountRoutes } from './modules/accounts/routes.js';
 import { AccountsService } from './modules/accounts/service.js';
+import { AppsRepo } from './modules/apps/repo.js';
 import { AppsService } from './modules/apps/service.js';
 import { BoardsRepo } from './modules/boards/repo.js';
 import { registerBoardRoutes } from './modules/boards/routes.js';
@@ -60,7 +61,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 
   const tokens = new TokensService(new TokensRepo(database.db), ids, config.accessTokenTtlSeconds);
   const accounts = new AccountsService(new AccountsRepo(database.db), ids);
-  const apps = new AppsService(database.db, ids);
+  const apps = new AppsService(new AppsRepo(database.db), ids);
   const storage = new LocalDiskStorage(path.join(config.dataDir, 'media'));
   const media = new MediaService(storage, config, { resolve: options.media?.resolve });
   const boardsRepo = new BoardsRepo(database.db);

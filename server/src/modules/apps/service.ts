@@ -1,7 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
-import { idOf } from '../../db/values.js';
 import type { IdGenerator } from '../../lib/ids.js';
+import type { AppsRepo } from './repo.js';
 
 export const BUILTIN_CLI_APP_NAME = 'Corkboard CLI';
 
@@ -13,28 +11,25 @@ export class AppsService {
   private builtinId: string | null = null;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly repo: AppsRepo,
     private readonly ids: IdGenerator,
   ) {}
 
   async builtinCliAppId(): Promise<string> {
     if (this.builtinId) return this.builtinId;
-    const existing = await this.db.selectFrom('apps').select('id').where('is_builtin', '=', 1).executeTakeFirst();
-    if (existing) return (this.builtinId = idOf(existing.id));
+    const existing = await this.repo.findBuiltinId();
+    if (existing) return (this.builtinId = existing);
     const id = this.ids.next();
-    await this.db
-      .insertInto('apps')
-      .values({
-        id,
-        owner_id: null,
-        name: BUILTIN_CLI_APP_NAME,
-        description: 'Tokens made with `corkboard token create` and the demo seed.',
-        tier: 'STANDARD',
-        status: 'APPROVED',
-        is_builtin: 1,
-        created_at: new Date().toISOString(),
-      })
-      .execute();
+    await this.repo.insert({
+      id,
+      ownerId: null,
+      name: BUILTIN_CLI_APP_NAME,
+      description: 'Tokens made with `corkboard token create` and the demo seed.',
+      tier: 'STANDARD',
+      status: 'APPROVED',
+      isBuiltin: true,
+      createdAt: new Date().toISOString(),
+    });
     return (this.builtinId = id);
   }
 }
