@@ -35,7 +35,7 @@ program
     if (options.port !== undefined) config.port = Number(options.port);
     const app = await buildApp(config);
     const { seedDemoIfEmpty, printBanner } = await import('./modules/demo/seed.js');
-    const demo = config.seedDemo ? await seedDemoIfEmpty(app.ctx) : null;
+    const demo = config.seedDemo ? await seedDemoIfEmpty(app) : null;
     const shutdown = async (signal: string) => {
       app.log.info({ signal }, 'shutting down');
       await app.close();
