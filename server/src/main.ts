@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import fs from 'node:fs';
 import path from 'node:path';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -7,6 +8,8 @@ import { migrateToLatest } from './db/migrate.js';
 import { parseScopes } from './modules/tokens/scopes.js';
 
 function configOrExit(): Config {
+  // A .env file in the working directory is read first; real environment variables win.
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
   try {
     return loadConfig();
   } catch (error) {
