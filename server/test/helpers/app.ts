@@ -18,6 +18,8 @@ export interface TestApp {
   factories: Factories;
   config: Config;
   dataDir: string;
+  /** Requests of this file that got a 5xx (other than 501); close() fails when any did. */
+  serverErrors: string[];
   close(): Promise<void>;
 }
 
@@ -60,16 +62,25 @@ export async function buildTestApp(
   const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: TEST_PUBLIC_URL, LOG_LEVEL: 'silent', ...env });
   const { database, dropAll } = await openTestDatabase();
   const app = await buildApp(config, { ...options, database, logger: false });
+  // A 5xx is a bug: every test file fails at close if any request it made got one (501 aside).
+  const serverErrors: string[] = [];
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode >= 500 && reply.statusCode !== 501) {
+      serverErrors.push(`${request.method} ${request.url} → ${reply.statusCode}`);
+    }
+  });
   await app.ready();
   return {
     app,
     config,
     dataDir,
     factories: new Factories(app),
+    serverErrors,
     async close() {
       await app.close();
       await dropAll();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      if (serverErrors.length > 0) throw new Error(`Requests answered with a 5xx:\n${serverErrors.join('\n')}`);
     },
   };
 }
