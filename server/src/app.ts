@@ -67,8 +67,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const boardsRepo = new BoardsRepo(database.db);
   const sectionsRepo = new SectionsRepo(database.db);
   const pinsRepo = new PinsRepo(database.db);
-  const boards = new BoardsService({ boardsRepo, pinsRepo, ids, bookmarks, media });
-  const sections = new SectionsService({ sectionsRepo, boards, pinsRepo, ids, bookmarks });
+  const boards = new BoardsService({ boardsRepo, ids, bookmarks, media });
+  const sections = new SectionsService({ sectionsRepo, boards, ids, bookmarks });
   const pins = new PinsService({ pinsRepo, boards, sectionsRepo, ids, bookmarks, media });
   const ctx: AppContext = { config, database, ids, bookmarks, tokens, accounts, apps, media, boards, sections, pins };
 

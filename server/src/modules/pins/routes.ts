@@ -1,4 +1,198 @@
-import type { App } from '../../http/types.js';
+import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../context.js';
+import { callerOf } from '../../http/operations.js';
+import { AdAccountQuery, ErrorSchema, PageQuery, Paginated } from '../../http/schema-helpers.js';
+import type { App } from '../../http/types.js';
+import { StringEnum } from '../boards/schemas.js';
+import { presentPin } from './presenter.js';
+import {
+  CreativeTypesQuery,
+  PinCreateSchema,
+  PinIdParams,
+  PinMetricsQuery,
+  PinSaveSchema,
+  PinSchema,
+  PinUpdateSchema,
+} from './schemas.js';
 
-export function registerPinRoutes(_app: App, _ctx: AppContext): void {}
+const tags = ['pins'];
+const WRITE_SCOPES = ['boards:read', 'boards:write', 'pins:read', 'pins:write'] as const;
+
+export function registerPinRoutes(app: App, ctx: AppContext): void {
+  const urlFor = (key: string) => ctx.media.urlFor(key);
+
+  app.post(
+    '/v5/pins',
+    {
+      config: { operationId: 'pins/create', scopes: WRITE_SCOPES },
+      schema: {
+        operationId: 'pins/create',
+        tags,
+        summary: 'Create Pin',
+        description:
+          "Creates a Pin on one of the caller's boards from one image (image_url, image_base64) or a carousel of 2 to 5 (multiple_image_urls, multiple_image_base64).",
+        querystring: AdAccountQuery,
+        body: PinCreateSchema,
+        response: { 201: PinSchema, default: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const body = request.body;
+      const pin = await ctx.pins.create(caller, {
+        boardId: body.board_id,
+        boardSectionId: body.board_section_id,
+        title: body.title,
+        description: body.description,
+        link: body.link,
+        altText: body.alt_text,
+        dominantColor: body.dominant_color,
+        parentPinId: body.parent_pin_id,
+        mediaSource: body.media_source,
+        appId: caller.appId,
+      });
+      return reply.status(201).send(presentPin(pin, { viewerId: caller.userId, urlFor }));
+    },
+  );
+
+  app.get(
+    '/v5/pins',
+    {
+      config: { operationId: 'pins/list', scopes: ['boards:read', 'pins:read'] },
+      schema: {
+        operationId: 'pins/list',
+        tags,
+        summary: 'List Pins',
+        description: "The caller's Pins, newest first.",
+        querystring: Type.Object({
+          ...AdAccountQuery.properties,
+          ...PageQuery,
+          ...CreativeTypesQuery,
+          ...PinMetricsQuery,
+          pin_filter: Type.Optional(
+            StringEnum(['exclude_native', 'exclude_repins', 'has_been_promoted'] as const, {
+              description:
+                'exclude_native: only saved Pins; exclude_repins: only Pins the caller created; has_been_promoted: only promoted Pins.',
+            }),
+          ),
+          include_protected_pins: Type.Boolean({
+            default: false,
+            description: 'Whether to include Pins on protected (ad-only) boards.',
+          }),
+          pin_type: Type.Optional(
+            StringEnum(['PRIVATE'] as const, { description: 'PRIVATE: only Pins on secret boards (needs pins:read_secret).' }),
+          ),
+        }),
+        response: { 200: Paginated(PinSchema, 'Pins'), default: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const q = request.query;
+      const page = await ctx.pins.list(caller, {
+        bookmark: q.bookmark,
+        pageSize: q.page_size,
+        pinFilter: q.pin_filter,
+        includeProtectedPins: q.include_protected_pins,
+        pinType: q.pin_type,
+        creativeTypes: q.creative_types,
+      });
+      const options = { viewerId: caller.userId, urlFor, pinMetrics: q.pin_metrics };
+      return { items: page.items.map((p) => presentPin(p, options)), bookmark: page.bookmark };
+    },
+  );
+
+  app.get(
+    '/v5/pins/:pin_id',
+    {
+      config: { operationId: 'pins/get', scopes: ['boards:read', 'pins:read'] },
+      schema: {
+        operationId: 'pins/get',
+        tags,
+        summary: 'Get Pin',
+        params: PinIdParams,
+        querystring: Type.Object({ ...AdAccountQuery.properties, ...PinMetricsQuery }),
+        response: { 200: PinSchema, default: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const pin = await ctx.pins.get(caller, request.params.pin_id);
+      return presentPin(pin, { viewerId: caller.userId, urlFor, pinMetrics: request.query.pin_metrics });
+    },
+  );
+
+  app.patch(
+    '/v5/pins/:pin_id',
+    {
+      config: { operationId: 'pins/update', scopes: WRITE_SCOPES },
+      schema: {
+        operationId: 'pins/update',
+        tags,
+        summary: 'Update Pin',
+        params: PinIdParams,
+        querystring: AdAccountQuery,
+        body: PinUpdateSchema,
+        response: { 200: PinSchema, default: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const body = request.body;
+      const pin = await ctx.pins.update(caller, request.params.pin_id, {
+        title: body.title,
+        description: body.description,
+        link: body.link,
+        altText: body.alt_text,
+        boardId: body.board_id,
+        boardSectionId: body.board_section_id,
+        carouselSlots: body.carousel_slots,
+      });
+      return presentPin(pin, { viewerId: caller.userId, urlFor });
+    },
+  );
+
+  app.delete(
+    '/v5/pins/:pin_id',
+    {
+      config: { operationId: 'pins/delete', scopes: WRITE_SCOPES },
+      schema: {
+        operationId: 'pins/delete',
+        tags,
+        summary: 'Delete Pin',
+        params: PinIdParams,
+        querystring: AdAccountQuery,
+        response: { 204: Type.Null({ description: 'Pin deleted.' }), default: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      await ctx.pins.delete(callerOf(request), request.params.pin_id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/v5/pins/:pin_id/save',
+    {
+      config: { operationId: 'pins/save', scopes: WRITE_SCOPES },
+      schema: {
+        operationId: 'pins/save',
+        tags,
+        summary: 'Save Pin',
+        description: "Saves a Pin the caller can see to one of their boards: a new Pin whose parent_pin_id is the saved one.",
+        params: PinIdParams,
+        querystring: AdAccountQuery,
+        body: PinSaveSchema,
+        response: { 201: PinSchema, default: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const pin = await ctx.pins.save(caller, request.params.pin_id, {
+        boardId: request.body.board_id,
+        boardSectionId: request.body.board_section_id,
+      });
+      return reply.status(201).send(presentPin(pin, { viewerId: caller.userId, urlFor }));
+    },
+  );
+}
