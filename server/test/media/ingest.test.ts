@@ -39,6 +39,11 @@ async function apiFailure(promise: Promise<unknown>): Promise<ApiError> {
   throw new Error('expected ingest to fail');
 }
 
+/** `pins/<shard>/<root>/<token>`: the folder holding the item folders of one ingest. */
+function filesPrefixOf(stored: StoredPinMedia): string {
+  return stored.items[0]!.image.original.key.split('/').slice(0, 4).join('/');
+}
+
 function filesUnder(folder: string): string[] {
   if (!fs.existsSync(folder)) return [];
   return (fs.readdirSync(folder, { recursive: true }) as string[])
@@ -84,13 +89,30 @@ describe('MediaService.ingest', () => {
     expect(prefix).toBe(`pins/${stored.root.slice(-2)}/${stored.root}`);
     const [item] = stored.items;
     expect(item).toMatchObject({ title: 'Red', link: 'https://example.com/' });
-    expect(item!.image.original).toEqual({ key: `${prefix}/0/original.jpg`, width: 640, height: 480 });
-    expect(item!.image.sizes['600x']).toEqual({ key: `${prefix}/0/600x.jpg`, width: 600, height: 450 });
+    const token = filesPrefixOf(stored).slice(prefix.length + 1);
+    expect(token).toMatch(/^[0-9a-f]{32}$/);
+    const files = `${prefix}/${token}`;
+    expect(item!.image.original).toEqual({ key: `${files}/0/original.jpg`, width: 640, height: 480 });
+    expect(item!.image.sizes['600x']).toEqual({ key: `${files}/0/600x.jpg`, width: 600, height: 450 });
     expect(item!.image.dominantColor).toMatch(/^#[0-9a-f]{6}$/);
     expect(filesUnder(path.join(mediaDir, prefix))).toEqual(
-      ['0/150x150.jpg', '0/1200x.jpg', '0/400x300.jpg', '0/600x.jpg', '0/original.jpg'].map((f) => path.join(...f.split('/'))).sort(),
+      ['0/150x150.jpg', '0/1200x.jpg', '0/400x300.jpg', '0/600x.jpg', '0/original.jpg'].map((f) => path.join(token, ...f.split('/'))).sort(),
     );
-    expect(media.urlFor(item!.image.original.key)).toBe(`${TEST_PUBLIC_URL}/media/${prefix}/0/original.jpg`);
+    expect(media.urlFor(item!.image.original.key)).toBe(`${TEST_PUBLIC_URL}/media/${files}/0/original.jpg`);
+  });
+
+  it('puts 128 random bits in every file path, so media URLs cannot be guessed from the root id', async () => {
+    const a = await media.ingest([base64(cat)], 'media_source');
+    const b = await media.ingest([base64(cat)], 'media_source');
+    const tokenOf = (m: StoredPinMedia) => filesPrefixOf(m).split('/').at(-1);
+    expect(tokenOf(a)).toMatch(/^[0-9a-f]{32}$/);
+    expect(tokenOf(a)).not.toBe(tokenOf(b));
+    for (const m of [a, b]) {
+      const image = m.items[0]!.image;
+      for (const key of [image.original.key, ...PIN_IMAGE_SIZES.map((s) => image.sizes[s].key)]) {
+        expect(key.startsWith(`${filesPrefixOf(m)}/0/`)).toBe(true);
+      }
+    }
   });
 
   it('stores files without the EXIF and GPS data of the upload', async () => {
@@ -164,7 +186,7 @@ describe('carousels', () => {
       ['two', 'https://example.com/2'],
       [null, null],
     ]);
-    const prefix = mediaRootPrefix(stored.root);
+    const prefix = filesPrefixOf(stored);
     expect(stored.items.map((i) => i.image.original.key)).toEqual([
       `${prefix}/0/original.png`,
       `${prefix}/1/original.jpg`,
@@ -227,7 +249,8 @@ describe("Corkboard's own media URLs", () => {
 
     const copy = await media.ingest([{ kind: 'url', url }], 'media_source');
     expect(copy.root).not.toBe(first.root);
-    expect(copy.items[0]!.image.original).toEqual({ key: `${mediaRootPrefix(copy.root)}/0/original.png`, width: 700, height: 500 });
+    expect(copy.items[0]!.image.original).toEqual({ key: `${filesPrefixOf(copy)}/0/original.png`, width: 700, height: 500 });
+    expect(filesPrefixOf(copy).startsWith(`${mediaRootPrefix(copy.root)}/`)).toBe(true);
     expect(copy.items[0]!.image.dominantColor).toBe('#2255aa');
     expect(lookups.length).toBe(lookupsBefore);
     expect(server.hits.length).toBe(hitsBefore);
@@ -235,7 +258,7 @@ describe("Corkboard's own media URLs", () => {
 
   it('answers an unknown /media/ key with a 400', async () => {
     const error = await apiFailure(
-      media.ingest([{ kind: 'url', url: `${TEST_PUBLIC_URL}/media/pins/00/1234500/0/1200x.jpg` }], 'media_source'),
+      media.ingest([{ kind: 'url', url: `${TEST_PUBLIC_URL}/media/pins/00/1234500/${'ab'.repeat(16)}/0/1200x.jpg` }], 'media_source'),
     );
     expect(error.message).toBe("Invalid request: 'media_source.url' names a Corkboard media file that does not exist.");
     const malformed = await apiFailure(media.ingest([{ kind: 'url', url: `${TEST_PUBLIC_URL}/media/..%2F..%2Fcorkboard.sqlite` }], 'media_source'));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
 import { invalidField } from '../../lib/errors.js';
 import { formatMegabytes, GuardedFetchError, guardedFetch, type HostResolver } from '../../lib/guarded-fetch.js';
@@ -38,8 +39,12 @@ export function mediaRootPrefix(root: string): string {
   return `pins/${root.slice(-2).padStart(2, '0')}/${root}`;
 }
 
-/** `pins/<shard>/<root>/<index>/<file>` of a pin image. */
-const PIN_FILE_KEY = /^(pins\/\d{2}\/\d{1,19}\/\d{1,2})\/[A-Za-z0-9x]+\.(jpg|png)$/;
+/**
+ * `pins/<shard>/<root>/<token>/<index>/<file>` of a pin image. The token is 128 random bits
+ * per ingest: root ids are time-ordered and guessable, and the files of secret pins must not
+ * be found by counting. Keys are stored whole with the pin, so nothing needs to recompute it.
+ */
+const PIN_FILE_KEY = /^(pins\/\d{2}\/\d{1,19}\/[0-9a-f]{32}\/\d{1,2})\/[A-Za-z0-9x]+\.(jpg|png)$/;
 
 /** Writes one processed image under `itemPrefix` and says where each file went. */
 export async function writeProcessedImage(storage: MediaStorage, itemPrefix: string, image: ProcessedImage): Promise<StoredImage> {
@@ -87,6 +92,7 @@ export class MediaService implements PinImageIngest {
     if (sources.length === 0) throw invalidField(field, 'has no images');
     const root = this.ids.next();
     const prefix = mediaRootPrefix(root);
+    const filesPrefix = `${prefix}/${randomBytes(16).toString('hex')}`;
     const carousel = sources.length > 1;
     const state = { failed: false };
 
@@ -94,7 +100,7 @@ export class MediaService implements PinImageIngest {
       sources.map(async (source, index): Promise<StoredPinMediaItem> => {
         const itemField = `${field}${carousel ? `.items[${index}]` : ''}.${source.kind === 'url' ? 'url' : 'data'}`;
         try {
-          const image = await this.ingestOne(source, itemField, `${prefix}/${index}`, state);
+          const image = await this.ingestOne(source, itemField, `${filesPrefix}/${index}`, state);
           return { image, title: source.title ?? null, link: source.link ?? null };
         } catch (error) {
           state.failed = true;
