@@ -341,6 +341,20 @@ describe('pins/create', () => {
     expect((await fetchMedia(created.media.images['600x'].url)).statusCode).toBe(404);
   });
 
+  it('records parent_pin_id when it names a pin the caller can see, and answers 404 otherwise', async () => {
+    const board = await t.factories.board();
+    const parent = await t.factories.pin();
+    const res = await create(board.owner.auth, { board_id: board.id, parent_pin_id: parent.id, media_source: base64Source(png) });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().parent_pin_id).toBe(parent.id);
+    const secretBoard = await t.factories.board({ privacy: 'SECRET' });
+    const hidden = await t.factories.pin({ owner: secretBoard.owner, board: secretBoard });
+    const refused = await create(board.owner.auth, { board_id: board.id, parent_pin_id: hidden.id, media_source: base64Source(png) });
+    expect(refused.statusCode).toBe(404);
+    expect(refused.json()).toEqual({ code: 404, message: 'Pin not found.' });
+    expect(await pinCount(board.owner)).toBe(1);
+  });
+
   it('answers 403 code 3 for each required scope missing', async () => {
     const board = await t.factories.board();
     const scopes = specScopes('pins/create');

@@ -35,7 +35,7 @@ export function base64Source(image: TestImage) {
 }
 
 /** `media_source` for a carousel of these images. */
-export function carouselSource(images: TestImage[], extra: (i: number) => Record<string, string> = () => ({})) {
+export function carouselSource(images: TestImage[], extra: (i: number) => Record<string, string | undefined> = () => ({})) {
   return {
     source_type: 'multiple_image_base64',
     items: images.map((image, i) => ({ content_type: image.contentType, data: image.base64, ...extra(i) })),
