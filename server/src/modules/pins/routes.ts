@@ -191,6 +191,7 @@ export function registerPinRoutes(app: App, ctx: AppContext): void {
       const pin = await ctx.pins.save(caller, request.params.pin_id, {
         boardId: request.body.board_id,
         boardSectionId: request.body.board_section_id,
+        appId: caller.appId,
       });
       return reply.status(201).send(presentPin(pin, { viewerId: caller.userId, urlFor }));
     },

@@ -248,7 +248,11 @@ export class PinsService {
   }
 
   /** pins/save: a new pin on the viewer's board that shares the saved pin's media (no file copy). */
-  async save(viewer: Viewer, pinId: string, input: { boardId?: string | null; boardSectionId?: string | null }): Promise<PinRow> {
+  async save(
+    viewer: Viewer,
+    pinId: string,
+    input: { boardId?: string | null; boardSectionId?: string | null; appId?: string | null },
+  ): Promise<PinRow> {
     if (!input.boardId) throw invalidField('board_id', 'is required');
     const source = await this.get(viewer, pinId, SAVE_ERRORS.pin);
     const board = await this.deps.boards.requireWritable(viewer, input.boardId, 'pin', { notFound: SAVE_ERRORS.board });
@@ -267,7 +271,7 @@ export class PinsService {
       creativeType: source.creativeType,
       isStandard: source.isStandard,
       media: source.media,
-      createdAppId: null,
+      createdAppId: input.appId ?? null,
       createdAt: nowIso(),
     };
     const outcome = await this.deps.pinsRepo.insert(pin, { requireParent: source.id }).catch((error: unknown) => {
