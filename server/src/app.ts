@@ -46,6 +46,8 @@ export interface BuildAppOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext;
+    /** operationIds of the reference spec this server answers 501 for. */
+    unimplementedOperations: string[];
   }
 }
 
@@ -100,7 +102,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerSectionRoutes(app, ctx);
   registerPinRoutes(app, ctx);
   registerMediaRoutes(app, ctx);
-  registerNotImplementedOperations(app);
+  app.decorate('unimplementedOperations', registerNotImplementedOperations(app));
 
   app.addHook('onClose', async () => {
     await lease.release().catch(() => undefined);
