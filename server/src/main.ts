@@ -1,3 +1,4 @@
+import './runtime-setup.js';
 import { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
