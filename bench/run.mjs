@@ -1,0 +1,487 @@
+// `npm run bench` — Corkboard's load benchmark with in-run baselines (see bench/README.md and bench/RESULTS.md).
+//
+//   npm run bench                  full run (1,000,000 pins; about 10 minutes once the data exists)
+//   npm run bench -- --quick       smoke run (100,000 pins, short rounds)
+//   options: --no-build  --only=get,page,rate,image  --profile (CPU profile of the full server)
+//
+// Prints a table and rewrites bench/RESULTS.md. Targets are reported, never enforced: the process
+// fails only when the benchmark itself cannot run.
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  BENCH_DIR,
+  ROOT_DIR,
+  WORK_DIR,
+  installCleanup,
+  runProcess,
+  sleep,
+  startProcess,
+  stopAll,
+  stopProcess,
+  waitForHealth,
+} from './lib/common.mjs';
+import { cpuSnapshot, foreignCores, machineLoad } from './lib/cpu.mjs';
+import { runAutocannon, runBarePipeline, runPaced, runUploads, runWrk } from './lib/load.mjs';
+import { ensurePhoto, PHOTO_HEIGHT, PHOTO_WIDTH } from './lib/photo.mjs';
+import { printSummary, writeResults } from './lib/report.mjs';
+import { PROFILES, cleanUploads, dbPath, ensureDatabase, prewarm, readLines } from './seed.mjs';
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const option = (name, fallback) => {
+  const hit = argv.find((a) => a.startsWith(`--${name}=`));
+  return hit ? hit.slice(name.length + 3) : fallback;
+};
+const quick = flag('quick');
+const only = new Set(option('only', 'get,page,rate,image').split(','));
+
+/** Two cores: servers on the last, load generators on the rest (override with SERVER_CPUS / LOAD_CPUS). */
+const cpuCount = os.availableParallelism();
+const SETTINGS = {
+  profile: quick ? PROFILES.quick : PROFILES.full,
+  serverCpus: process.env.SERVER_CPUS ?? (cpuCount > 1 ? String(cpuCount - 1) : null),
+  loadCpus: process.env.LOAD_CPUS ?? (cpuCount > 2 ? `0-${cpuCount - 2}` : cpuCount === 2 ? '0' : null),
+  rounds: Number(option('rounds', 3)),
+  wrk: { threads: 2, connections: 64, seconds: quick ? 3 : 10, warmupSeconds: quick ? 2 : 5 },
+  rate: { rps: Number(option('rate', 1000)), seconds: quick ? 5 : 30, connections: 64 },
+  image: {
+    concurrency: Number(option('upload-concurrency', 3)),
+    seconds: quick ? 8 : 30,
+    getRate: Number(option('upload-get-rate', 200)),
+  },
+};
+
+/** Pids of the servers, so CPU they use is not counted as other processes' (see lib/cpu.mjs). */
+const serverPids = [];
+
+/** Runs one measurement and notes how many cores' worth of CPU other processes took meanwhile. */
+async function measured(fn) {
+  const before = cpuSnapshot(serverPids);
+  const result = await fn();
+  result.otherCpu = foreignCores(before, cpuSnapshot(serverPids));
+  return result;
+}
+
+/** Waits (up to `seconds`) for the machine to be quiet: other work running skews every figure. */
+async function waitForQuiet(seconds) {
+  const deadline = Date.now() + seconds * 1000;
+  let load = await machineLoad(3000);
+  while (load > 0.15 && Date.now() < deadline) {
+    log(
+      `The machine is ${(load * 100).toFixed(0)}% busy with other work; waiting for it to settle (up to ${seconds} s) …`,
+    );
+    await sleep(10_000);
+    load = await machineLoad(3000);
+  }
+  if (load > 0.15)
+    log(`WARNING: measuring on a busy machine (${(load * 100).toFixed(0)}% busy before the start).`);
+  return load;
+}
+
+const log = (...parts) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...parts);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function getJson(url, headers = {}) {
+  const res = await globalThis.fetch(url, { headers });
+  const text = await res.text();
+  let body = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: res.status, body };
+}
+
+function writeLines(name, lines) {
+  const file = path.join(WORK_DIR, name);
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+/** Checks the full stack answers 200 on seeded data; returns a reason when it does not. */
+async function preflightPinGet(full, auth, ids) {
+  for (const id of ids.slice(0, 20)) {
+    const { status, body } = await getJson(`${full}/v5/pins/${id}`, auth);
+    if (status !== 200) return `GET /v5/pins/${id} answered ${status}: ${JSON.stringify(body).slice(0, 300)}`;
+    if (body.id !== id) return `GET /v5/pins/${id} answered a pin with id ${body.id}`;
+  }
+  return null;
+}
+
+/**
+ * Walks the big board page by page through the full stack (bookmarks are opaque and signed, so
+ * they can only come from the server) and pairs each page with the bare server's keyset cursor.
+ */
+async function boardPagePaths(full, auth, meta, bigIds) {
+  const base = `/v5/boards/${meta.bigBoardId}/pins`;
+  const fullPaths = [base];
+  const barePaths = [`/boards/${meta.bigBoardId}/pins`];
+  let bookmark = null;
+  let page = 0;
+  const started = Date.now();
+  for (;;) {
+    const url = `${full}${base}${bookmark ? `?bookmark=${encodeURIComponent(bookmark)}` : ''}`;
+    const { status, body } = await getJson(url, auth);
+    if (status !== 200)
+      return {
+        problem: `GET ${base} (page ${page}) answered ${status}: ${JSON.stringify(body).slice(0, 300)}`,
+      };
+    const expected = bigIds.slice(page * 25, page * 25 + 25);
+    const got = body.items.map((p) => p.id);
+    if (got.length !== expected.length || got.some((id, i) => id !== expected[i])) {
+      return {
+        problem: `page ${page} of the big board is not its 25 pins newest first (got ${got.slice(0, 3).join(',')}…)`,
+      };
+    }
+    bookmark = body.bookmark;
+    page++;
+    if (!bookmark) break;
+    fullPaths.push(`${base}?bookmark=${encodeURIComponent(bookmark)}`);
+    barePaths.push(`/boards/${meta.bigBoardId}/pins?before=${bigIds[page * 25 - 1]}`);
+  }
+  if (page * 25 < bigIds.length)
+    return { problem: `the walk ended after ${page} pages for ${bigIds.length} pins` };
+  log(`Walked ${page} pages of the big board in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  return { fullPaths, barePaths };
+}
+
+/** Alternating wrk rounds (bare, full, bare, full, …) after a warm-up of each. */
+async function throughputRounds(name, targets) {
+  const { wrk } = SETTINGS;
+  for (const t of targets) {
+    await runWrk({ ...t, ...wrk, seconds: wrk.warmupSeconds, cpus: SETTINGS.loadCpus });
+  }
+  const rounds = [];
+  for (let round = 1; round <= SETTINGS.rounds; round++) {
+    for (const t of targets) {
+      const r = await measured(() => runWrk({ ...t, ...wrk, cpus: SETTINGS.loadCpus }));
+      rounds.push({ server: t.server, round, ...r });
+      log(
+        `${name} ${t.server.padEnd(4)} round ${round}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, ` +
+          `p99 ${r.p99.toFixed(2)} ms${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}` +
+          (r.otherCpu > 0.1 ? ` (other processes used ${r.otherCpu.toFixed(2)} cores meanwhile)` : ''),
+      );
+    }
+  }
+  return rounds;
+}
+
+/**
+ * Latency at a fixed rate: evenly paced (open loop, latency from when each request was due), then
+ * autocannon with overallRate, on the bare server and then the full one each time.
+ */
+async function fixedRate(name, targets, rate = SETTINGS.rate.rps) {
+  const out = { paced: {}, autocannon: {} };
+  const common = {
+    rate,
+    seconds: SETTINGS.rate.seconds,
+    connections: SETTINGS.rate.connections,
+    cpus: SETTINGS.loadCpus,
+  };
+  const show = (tool, t, r) =>
+    log(
+      `${name} ${t.server.padEnd(4)} ${tool.padEnd(10)} at ${rate} req/s: got ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, ` +
+        `p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(2)} ms${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}` +
+        (r.otherCpu > 0.1 ? ` (other processes used ${r.otherCpu.toFixed(2)} cores meanwhile)` : ''),
+    );
+  for (const t of targets) {
+    out.paced[t.server] = await measured(() => runPaced({ ...t, ...common }));
+    show('paced', t, out.paced[t.server]);
+  }
+  for (const t of targets) {
+    out.autocannon[t.server] = await measured(() =>
+      runAutocannon({ ...t, ...common, ignoreCoordinatedOmission: true }),
+    );
+    show('autocannon', t, out.autocannon[t.server]);
+  }
+  return out;
+}
+
+async function main() {
+  installCleanup();
+  fs.mkdirSync(WORK_DIR, { recursive: true });
+  const startedAt = new Date();
+  let buildProblem = null;
+  const { profile } = SETTINGS;
+  log(
+    `${quick ? 'Quick' : 'Full'} run: ${profile.totalPins.toLocaleString('en')} pins; servers on CPU ${SETTINGS.serverCpus ?? 'any'}, ` +
+      `load generators on CPU ${SETTINGS.loadCpus ?? 'any'}.`,
+  );
+
+  if (!flag('no-build')) {
+    log('Building the server (npm run build) …');
+    try {
+      await runProcess('npm', ['run', 'build']);
+    } catch (error) {
+      // tsc still writes server/dist on type errors; measure it, but say so loudly.
+      buildProblem =
+        error.message
+          .split('\n')
+          .filter((l) => /error TS/.test(l))
+          .slice(0, 5)
+          .join('\n') || error.message.slice(0, 500);
+      log(`WARNING: the build has type errors; measuring what tsc emitted anyway:\n${buildProblem}`);
+    }
+  }
+  const meta = await ensureDatabase(profile, { log: (m) => log(m) });
+  const removed = cleanUploads(profile, meta);
+  if (removed) log(`Removed ${removed} pins left by an earlier run's uploads.`);
+  prewarm(profile);
+  const jpeg = await ensurePhoto();
+  const loadBefore = await waitForQuiet(Number(option('wait-quiet', quick ? 0 : 300)));
+
+  const pinIds = readLines(path.join(profile.dataDir, 'pin-ids.txt'));
+  const bigIds = readLines(path.join(profile.dataDir, 'big-board-ids.txt'));
+  const auth = { authorization: `Bearer ${meta.token}` };
+
+  const [fullPort, barePort] = [await freePort(), await freePort()];
+  const full = `http://127.0.0.1:${fullPort}`;
+  const bare = `http://127.0.0.1:${barePort}`;
+  const profDir = path.join(WORK_DIR, 'profiles');
+  const nodeFlags = flag('profile') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  log(`Starting the full server (${full}) and the bare server (${bare}) …`);
+  const fullServer = startProcess(
+    'full-server',
+    process.execPath,
+    [...nodeFlags, path.join(ROOT_DIR, 'server', 'dist', 'main.js'), 'serve'],
+    {
+      cpus: SETTINGS.serverCpus,
+      env: {
+        PORT: String(fullPort),
+        HOST: '127.0.0.1',
+        PUBLIC_URL: full,
+        DATA_DIR: profile.dataDir,
+        LOG_LEVEL: 'warn',
+        CORKBOARD_MODE: 'sandbox',
+        SEED_DEMO: 'false',
+      },
+    },
+  );
+  const bareServer = startProcess(
+    'bare-server',
+    process.execPath,
+    [path.join(BENCH_DIR, 'bare-server.mjs')],
+    {
+      cpus: SETTINGS.serverCpus,
+      env: { PORT: String(barePort), DB_PATH: dbPath(profile.dataDir) },
+    },
+  );
+  await Promise.all([
+    waitForHealth(`${full}/health`, fullServer),
+    waitForHealth(`${bare}/health`, bareServer),
+  ]);
+  serverPids.push(fullServer.pid, bareServer.pid);
+
+  const results = {
+    startedAt: startedAt.toISOString(),
+    quick,
+    settings: SETTINGS,
+    meta: { ...meta, token: undefined, tokenHash: undefined },
+    photo: {
+      file: path.basename(jpeg),
+      bytes: fs.statSync(jpeg).size,
+      width: PHOTO_WIDTH,
+      height: PHOTO_HEIGHT,
+    },
+    dbBytes: fs.statSync(dbPath(profile.dataDir)).size,
+    skipped: {},
+    buildProblem,
+    loadBefore,
+  };
+
+  const fullGet = {
+    server: 'full',
+    baseUrl: full,
+    headers: auth,
+    pathsFile: writeLines(
+      'paths-full-pin.txt',
+      pinIds.map((id) => `/v5/pins/${id}`),
+    ),
+  };
+  const bareGet = {
+    server: 'bare',
+    baseUrl: bare,
+    pathsFile: writeLines(
+      'paths-bare-pin.txt',
+      pinIds.map((id) => `/pins/${id}`),
+    ),
+  };
+  const getProblem = await preflightPinGet(full, auth, pinIds);
+  if (getProblem) {
+    log(`SKIPPING the full-stack pin get: ${getProblem}`);
+    results.skipped.get = getProblem;
+  }
+  let fullPage = null;
+  let barePage = null;
+  if (only.has('page') || only.has('rate')) {
+    const walk = await boardPagePaths(full, auth, meta, bigIds);
+    if (walk.problem) {
+      log(`SKIPPING the full-stack board page: ${walk.problem}`);
+      results.skipped.page = walk.problem;
+      // The bare server still runs: its pages come straight from the seeded ids.
+      walk.barePaths = [`/boards/${meta.bigBoardId}/pins`];
+      for (let i = 25; i < bigIds.length; i += 25)
+        walk.barePaths.push(`/boards/${meta.bigBoardId}/pins?before=${bigIds[i - 1]}`);
+    } else {
+      fullPage = {
+        server: 'full',
+        baseUrl: full,
+        headers: auth,
+        pathsFile: writeLines('paths-full-page.txt', walk.fullPaths),
+      };
+    }
+    barePage = {
+      server: 'bare',
+      baseUrl: bare,
+      pathsFile: writeLines('paths-bare-page.txt', walk.barePaths),
+    };
+  }
+  const withFull = (bareTarget, fullTarget, skip) => (skip ? [bareTarget] : [bareTarget, fullTarget]);
+
+  try {
+    if (only.has('get')) {
+      log(
+        `Pin get: wrk -t${SETTINGS.wrk.threads} -c${SETTINGS.wrk.connections} -d${SETTINGS.wrk.seconds}s, ${SETTINGS.rounds} alternating rounds …`,
+      );
+      results.get = await throughputRounds('pin get', withFull(bareGet, fullGet, results.skipped.get));
+    }
+    if (only.has('page')) {
+      log('Board page: the same, over every page of the big board …');
+      results.page = await throughputRounds('board page', withFull(barePage, fullPage, results.skipped.page));
+    }
+    if (only.has('rate')) {
+      if (!results.get && !results.page) {
+        log('Warming the servers up with wrk …');
+        for (const t of [
+          bareGet,
+          ...(results.skipped.get ? [] : [fullGet]),
+          barePage,
+          ...(fullPage ? [fullPage] : []),
+        ]) {
+          await runWrk({
+            ...t,
+            ...SETTINGS.wrk,
+            seconds: SETTINGS.wrk.warmupSeconds,
+            cpus: SETTINGS.loadCpus,
+          });
+        }
+      }
+      log(
+        `Fixed rate: ${SETTINGS.rate.rps} req/s for ${SETTINGS.rate.seconds} s, evenly paced and then with autocannon …`,
+      );
+      results.rateGet = await fixedRate('pin get', withFull(bareGet, fullGet, results.skipped.get));
+      results.ratePage = await fixedRate('board page', withFull(barePage, fullPage, results.skipped.page));
+    }
+    if (only.has('image')) await imageBench(results, { full, meta, jpeg, fullGet });
+  } finally {
+    log('Stopping the servers …');
+    await stopProcess(fullServer);
+    await stopProcess(bareServer);
+    cleanUploads(profile, meta);
+  }
+
+  results.finishedAt = new Date().toISOString();
+  fs.writeFileSync(
+    path.join(WORK_DIR, quick ? 'last-results-quick.json' : 'last-results.json'),
+    JSON.stringify(results, null, 2),
+  );
+  const summary = printSummary(results);
+  if (!quick && only.size === 4) {
+    writeResults(results, summary);
+    log('Wrote bench/RESULTS.md.');
+  } else {
+    writeResults(results, summary, path.join(WORK_DIR, quick ? 'RESULTS-quick.md' : 'RESULTS-partial.md'));
+    log(
+      `Wrote bench/.work/${quick ? 'RESULTS-quick.md' : 'RESULTS-partial.md'} (bench/RESULTS.md is rewritten by full runs only).`,
+    );
+  }
+}
+
+async function imageBench(results, { full, meta, jpeg, fullGet }) {
+  const { image } = SETTINGS;
+  const outDir = path.join(WORK_DIR, 'bare-media');
+  log(`Image pipeline without HTTP: ${image.concurrency} at a time for ${image.seconds} s …`);
+  try {
+    results.imageBare = await measured(() =>
+      runBarePipeline({
+        jpeg,
+        concurrency: image.concurrency,
+        seconds: image.seconds,
+        outDir,
+        cpus: SETTINGS.serverCpus,
+      }),
+    );
+    log(`  ${results.imageBare.perSecond.toFixed(2)} images/s (function ${results.imageBare.pipeline}).`);
+  } catch (error) {
+    results.skipped.imageBare = error.message.split('\n')[0];
+    log(`SKIPPING the bare pipeline: ${error.message}`);
+  } finally {
+    fs.rmSync(outDir, { recursive: true, force: true });
+  }
+
+  log(
+    `POST /v5/pins with the ${PHOTO_WIDTH}×${PHOTO_HEIGHT} JPEG: ${image.concurrency} at a time for ${image.seconds} s …`,
+  );
+  const upload = {
+    baseUrl: full,
+    token: meta.token,
+    boardId: meta.uploadBoardId,
+    jpeg,
+    concurrency: image.concurrency,
+    seconds: image.seconds,
+    cpus: SETTINGS.loadCpus,
+  };
+  results.imageFull = await measured(() => runUploads(upload));
+  log(
+    `  ${results.imageFull.perSecond.toFixed(2)} pins/s; statuses ${JSON.stringify(results.imageFull.statuses)}`,
+  );
+  if (results.imageFull.completed === 0) {
+    results.skipped.imageFull = `no upload succeeded: ${results.imageFull.firstFailure}`;
+    log(`SKIPPING uploads under read load: ${results.skipped.imageFull}`);
+    return;
+  }
+  if (results.skipped.get) return;
+
+  // Pin gets at a fixed rate while the uploads run: quiet first, then under uploads, same rate.
+  const rate = image.getRate;
+  const getSeconds = Math.max(3, image.seconds - 4);
+  log(`Pin get at ${rate} req/s evenly paced for ${getSeconds} s, quiet and then while uploads run …`);
+  results.uploadGetQuiet = await measured(() =>
+    runPaced({ ...fullGet, rate, seconds: getSeconds, cpus: SETTINGS.loadCpus }),
+  );
+  const before = cpuSnapshot(serverPids);
+  const uploads = runUploads(upload);
+  await sleep(2000);
+  results.uploadGet = await runPaced({ ...fullGet, rate, seconds: getSeconds, cpus: SETTINGS.loadCpus });
+  results.uploadUnderGets = await uploads;
+  results.uploadGet.otherCpu = results.uploadUnderGets.otherCpu = foreignCores(
+    before,
+    cpuSnapshot(serverPids),
+  );
+  log(
+    `  quiet p99 ${results.uploadGetQuiet.p99.toFixed(2)} ms; during uploads p50 ${results.uploadGet.p50.toFixed(2)} ms, ` +
+      `p99 ${results.uploadGet.p99.toFixed(2)} ms, max ${results.uploadGet.max.toFixed(2)} ms (${results.uploadUnderGets.perSecond.toFixed(2)} pins/s meanwhile)`,
+  );
+}
+
+main()
+  .catch(async (error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await stopAll();
+  });
