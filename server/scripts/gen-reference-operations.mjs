@@ -25,11 +25,18 @@ export function referenceOperations(spec) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (!fs.existsSync(specPath)) {
-    console.error(`Reference spec not found at ${specPath}; it must sit in ../shared/reference beside the checkout.`);
+    console.error(
+      `Reference spec not found at ${specPath}; it must sit in ../shared/reference beside the checkout.`,
+    );
     process.exit(1);
   }
   const spec = JSON.parse(fs.readFileSync(specPath, 'utf8'));
   const ops = referenceOperations(spec);
-  fs.writeFileSync(outPath, JSON.stringify({ specVersion: spec.info.version, operations: ops }, null, 1) + '\n');
-  console.log(`Wrote ${ops.length} operations of spec ${spec.info.version} to ${path.relative(root, outPath)}`);
+  fs.writeFileSync(
+    outPath,
+    JSON.stringify({ specVersion: spec.info.version, operations: ops }, null, 1) + '\n',
+  );
+  console.log(
+    `Wrote ${ops.length} operations of spec ${spec.info.version} to ${path.relative(root, outPath)}`,
+  );
 }

@@ -55,7 +55,10 @@ declare module 'fastify' {
 export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<App> {
   const database =
     options.database ??
-    openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'corkboard.sqlite') });
+    openDatabase({
+      databaseUrl: config.databaseUrl,
+      sqlitePath: path.join(config.dataDir, 'corkboard.sqlite'),
+    });
   await migrateToLatest(database.db as never, database.dialect);
   const lease = await WorkerLease.acquire(database.db);
   const ids = new IdGenerator(lease.workerId);
@@ -72,17 +75,34 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const boards = new BoardsService({ boardsRepo, ids, bookmarks, media });
   const sections = new SectionsService({ sectionsRepo, boards, ids, bookmarks });
   const pins = new PinsService({ pinsRepo, boards, sectionsRepo, ids, bookmarks, media });
-  const ctx: AppContext = { config, database, ids, bookmarks, tokens, accounts, apps, media, boards, sections, pins };
+  const ctx: AppContext = {
+    config,
+    database,
+    ids,
+    bookmarks,
+    tokens,
+    accounts,
+    apps,
+    media,
+    boards,
+    sections,
+    pins,
+  };
 
   const app = Fastify({
     logger: options.logger === false ? false : { level: config.logLevel },
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: config.bodyLimitBytes,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true, allErrors: false } },
+    ajv: {
+      customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true, allErrors: false },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('ctx', ctx);
 
-  await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } });
+  await app.register(helmet, {
+    contentSecurityPolicy: false,
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
   registerErrorHandling(app);
   registerOperationAuth(app, tokens);
   registerCsvQueryArrays(app);
@@ -112,6 +132,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 }
 
 /** A hop count becomes a function: Fastify's types take booleans, addresses or a function. */
-function trustProxyOption(value: Config['trustProxy']): boolean | string | ((address: string, hop: number) => boolean) {
+function trustProxyOption(
+  value: Config['trustProxy'],
+): boolean | string | ((address: string, hop: number) => boolean) {
   return typeof value === 'number' ? (_address, hop) => hop < value : value;
 }

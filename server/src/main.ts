@@ -24,11 +24,16 @@ function configOrExit(): Config {
 }
 
 function openFromConfig(config: Config) {
-  return openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'corkboard.sqlite') });
+  return openDatabase({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: path.join(config.dataDir, 'corkboard.sqlite'),
+  });
 }
 
 const program = new Command();
-program.name('corkboard').description('Corkboard: a self-hosted Pinterest with a Pinterest API v5 compatible REST API');
+program
+  .name('corkboard')
+  .description('Corkboard: a self-hosted Pinterest with a Pinterest API v5 compatible REST API');
 
 program
   .command('serve', { isDefault: true })
@@ -67,20 +72,28 @@ token
   .command('create')
   .description('Create an access token for a user (belongs to the built-in "Corkboard CLI" app) and print it')
   .requiredOption('--user <name>', 'username')
-  .option('--scopes <list>', 'comma-separated scopes', 'boards:read,boards:write,pins:read,pins:write,user_accounts:read')
+  .option(
+    '--scopes <list>',
+    'comma-separated scopes',
+    'boards:read,boards:write,pins:read,pins:write,user_accounts:read',
+  )
   .option('--ttl-days <days>', 'days until it expires', '30')
   .action(async (options: { user: string; scopes: string; ttlDays: string }) => {
     const config = configOrExit();
     const { scopes, unknown } = parseScopes(options.scopes);
     if (unknown.length > 0) {
-      console.error(`Unknown scope(s): ${unknown.join(', ')}. Use Pinterest's names, e.g. boards:read,pins:read.`);
+      console.error(
+        `Unknown scope(s): ${unknown.join(', ')}. Use Pinterest's names, e.g. boards:read,pins:read.`,
+      );
       process.exit(1);
     }
     const app = await buildApp(config, { logger: false });
     try {
       const user = await app.ctx.accounts.getByUsername(options.user);
       if (!user) {
-        console.error(`No user named "${options.user}". Start the server once to seed the demo, or sign up first.`);
+        console.error(
+          `No user named "${options.user}". Start the server once to seed the demo, or sign up first.`,
+        );
         process.exitCode = 1;
         return;
       }

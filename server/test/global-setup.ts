@@ -8,7 +8,9 @@ export default async function globalSetup(): Promise<void> {
   const ci = process.env.CI === 'true';
   const problems: string[] = [];
   if (!referenceSpecAvailable()) {
-    problems.push(`reference spec not found at ${REFERENCE_SPEC_PATH}: spec-conformance tests will be skipped`);
+    problems.push(
+      `reference spec not found at ${REFERENCE_SPEC_PATH}: spec-conformance tests will be skipped`,
+    );
   }
   if (process.env.TEST_DATABASE === 'postgres') {
     const url = process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -14,7 +14,11 @@ export async function getOrCreateSecret(db: Kysely<Database>, key: string): Prom
     .values({ key, value: randomBytes(32).toString('base64') })
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
-  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', key)
+    .executeTakeFirstOrThrow();
   return Buffer.from(row.value, 'base64');
 }
 

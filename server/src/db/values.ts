@@ -4,7 +4,8 @@
  * 64-bit id ever passes through a JS number.
  */
 export function idOf(value: unknown): string {
-  if (typeof value === 'bigint' || typeof value === 'number' || typeof value === 'string') return String(value);
+  if (typeof value === 'bigint' || typeof value === 'number' || typeof value === 'string')
+    return String(value);
   throw new Error(`expected an id, got ${typeof value}`);
 }
 

@@ -33,7 +33,8 @@ export class WorkerLease {
       const busy = new Set(taken.map((r) => intOf(r.worker_id)));
       const candidates: number[] = [];
       for (let i = 0; i <= MAX_WORKER_ID && candidates.length < 8; i++) if (!busy.has(i)) candidates.push(i);
-      if (candidates.length === 0) throw new Error('no free worker number: more than 1024 live server processes?');
+      if (candidates.length === 0)
+        throw new Error('no free worker number: more than 1024 live server processes?');
       for (const workerId of candidates) {
         // Insert a new lease or take over an expired one; the where clause makes it a compare-and-set.
         const result = await sql`

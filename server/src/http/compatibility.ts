@@ -18,8 +18,8 @@ export const KNOWN_DIFFERENCES: string[] = [
   '`pin_metrics=true` returns `pin_metrics: null` until analytics land.',
   '`pins/create` needs `board_id` (the spec marks it optional; Pinterest refuses a pin without a board). `video_id` and `pin_url` media sources answer 400 until video pins land.',
   'A duplicate board name answers 409 (code 409); on `boards/update` the message begins "Could not edit board".',
-  'Errors the spec gives no example for use DESIGN.md\'s codes: 1 bad parameters, 2 authentication, 3 missing scope, 29 not permitted, and the HTTP status for not-found and conflicts.',
-  'A PROTECTED (ads-only) board keeps privacy `PROTECTED` in `boards/update` responses, outside `BoardUpdatePrivacy`\'s enum.',
+  "Errors the spec gives no example for use DESIGN.md's codes: 1 bad parameters, 2 authentication, 3 missing scope, 29 not permitted, and the HTTP status for not-found and conflicts.",
+  "A PROTECTED (ads-only) board keeps privacy `PROTECTED` in `boards/update` responses, outside `BoardUpdatePrivacy`'s enum.",
 ];
 
 /** docs/api-compatibility.md, generated from the reference spec's operations and the routes this server has. */
@@ -33,7 +33,9 @@ export function renderApiCompatibility(unimplemented: ReadonlySet<string>): stri
   ];
   const organic = new Set<string>();
   for (const area of ORGANIC_AREAS) {
-    const ops = reference.operations.filter((op) => area.matches(op.operationId) && !organic.has(op.operationId));
+    const ops = reference.operations.filter(
+      (op) => area.matches(op.operationId) && !organic.has(op.operationId),
+    );
     if (ops.length === 0) continue;
     lines.push(`## ${area.title}`, '', '| Operation | Method and path | Corkboard |', '|---|---|---|');
     for (const op of ops) {

@@ -31,7 +31,8 @@ export function describeValidation(issues: ValidationIssue[], context: string | 
   } else if (issue.keyword === 'pattern' && issue.params.pattern === '^\\d+$') {
     problem = 'must be a string of digits';
   }
-  const where = context === 'querystring' ? 'query parameter' : context === 'params' ? 'path parameter' : 'field';
+  const where =
+    context === 'querystring' ? 'query parameter' : context === 'params' ? 'path parameter' : 'field';
   return field ? `Invalid ${where} '${field}': ${problem}.` : `Invalid request body: ${problem}.`;
 }
 
@@ -45,7 +46,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (fastifyError.validation) {
       return reply.status(400).send({
         code: 1,
-        message: describeValidation(fastifyError.validation as ValidationIssue[], fastifyError.validationContext),
+        message: describeValidation(
+          fastifyError.validation as ValidationIssue[],
+          fastifyError.validationContext,
+        ),
       });
     }
     switch (fastifyError.code) {
@@ -55,9 +59,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
           message: `Request body is larger than the ${Math.floor(app.initialConfig.bodyLimit! / 1048576)} MB this server accepts.`,
         });
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return reply.status(415).send({ code: 415, message: 'Unsupported Content-Type: send application/json.' });
+        return reply
+          .status(415)
+          .send({ code: 415, message: 'Unsupported Content-Type: send application/json.' });
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return reply.status(400).send({ code: 1, message: 'Invalid request body: a JSON object is required.' });
+        return reply
+          .status(400)
+          .send({ code: 1, message: 'Invalid request body: a JSON object is required.' });
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
         return reply.status(400).send({ code: 1, message: 'Invalid request body: it is not valid JSON.' });
     }
@@ -71,10 +79,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.status(503).send({ code: 503, message: fastifyError.message });
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ code: 500, message: 'Internal error. It has been logged; please report it.' });
+    return reply
+      .status(500)
+      .send({ code: 500, message: 'Internal error. It has been logged; please report it.' });
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ code: 404, message: `No route for ${request.method} ${request.url.split('?')[0]}.` });
+    reply
+      .status(404)
+      .send({ code: 404, message: `No route for ${request.method} ${request.url.split('?')[0]}.` });
   });
 }

@@ -19,7 +19,8 @@ declare module 'fastify' {
 
 /** The caller of an authenticated /v5 operation. */
 export function callerOf(request: FastifyRequest): AuthContext {
-  if (!request.auth) throw new Error(`route ${request.routeOptions.url} has no operationId config; auth did not run`);
+  if (!request.auth)
+    throw new Error(`route ${request.routeOptions.url} has no operationId config; auth did not run`);
   return request.auth;
 }
 

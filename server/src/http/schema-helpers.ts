@@ -1,7 +1,10 @@
 import { Type, type SchemaOptions, type TSchema, type TUnsafe, type Static } from '@sinclair/typebox';
 
 /** OpenAPI 3.0 style nullable (not `type: 'null'`), understood by Fastify's serializer. */
-export function Nullable<T extends TSchema>(schema: T, options: SchemaOptions = {}): TUnsafe<Static<T> | null> {
+export function Nullable<T extends TSchema>(
+  schema: T,
+  options: SchemaOptions = {},
+): TUnsafe<Static<T> | null> {
   return Type.Unsafe<Static<T> | null>({ ...schema, ...options, nullable: true });
 }
 
@@ -20,7 +23,8 @@ export const AdAccountQuery = Type.Object({
     Type.String({
       maxLength: 18,
       pattern: '^\\d+$',
-      description: 'Unique identifier of an ad account. Corkboard has no ad accounts: any value is refused (403).',
+      description:
+        'Unique identifier of an ad account. Corkboard has no ad accounts: any value is refused (403).',
     }),
   ),
 });
@@ -55,5 +59,8 @@ export function CsvArray<T extends TSchema>(item: T, description: string) {
 
 export function splitCsv(values: string[] | undefined): string[] {
   if (!values) return [];
-  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }

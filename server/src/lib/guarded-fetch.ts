@@ -83,7 +83,11 @@ interface V4Range {
   kind: Exclude<AddressKind, 'public'>;
 }
 
-const v4 = (dotted: string, bits: number, kind: V4Range['kind']): V4Range => ({ base: ipv4ToInt(dotted)!, bits, kind });
+const v4 = (dotted: string, bits: number, kind: V4Range['kind']): V4Range => ({
+  base: ipv4ToInt(dotted)!,
+  bits,
+  kind,
+});
 
 /** Checked in order: the first match wins, so single metadata addresses come before their ranges. */
 const V4_BLOCKED: V4Range[] = [
@@ -148,7 +152,10 @@ function parseIPv6(input: string): number[] | null {
   const split = (part: string | undefined) => (part ? part.split(':') : []);
   const head = split(halves[0]);
   const rest = split(halves[1]);
-  const groups = halves.length === 2 ? [...head, ...new Array<string>(8 - head.length - rest.length).fill('0'), ...rest] : head;
+  const groups =
+    halves.length === 2
+      ? [...head, ...new Array<string>(8 - head.length - rest.length).fill('0'), ...rest]
+      : head;
   if (groups.length !== 8) return null;
   const numbers = groups.map((g) => (/^[0-9a-f]{1,4}$/i.test(g) ? parseInt(g, 16) : NaN));
   return numbers.some((n) => Number.isNaN(n)) ? null : numbers;
@@ -177,7 +184,16 @@ function classifyV6(g: number[]): AddressKind {
   if (g0 === 0x2002) {
     return classifyV4Int(embeddedV4(g1, g2)); // 6to4 carries an IPv4 address
   }
-  if (g0 === 0xfd00 && g1 === 0x0ec2 && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0 && g6 === 0 && g7 === 0x254) {
+  if (
+    g0 === 0xfd00 &&
+    g1 === 0x0ec2 &&
+    g2 === 0 &&
+    g3 === 0 &&
+    g4 === 0 &&
+    g5 === 0 &&
+    g6 === 0 &&
+    g7 === 0x254
+  ) {
     return 'metadata'; // AWS IPv6 instance metadata
   }
   if ((g0 & 0xfe00) === 0xfc00) return 'unique-local';
@@ -289,7 +305,11 @@ export function createGuardedLookup(
           fail(new GuardedFetchError('dns', `the host ${hostname} has no IPv${wanted} address`));
           return;
         }
-        if (options.all) callback(null, usable.map((a) => ({ address: a.address, family: a.family })));
+        if (options.all)
+          callback(
+            null,
+            usable.map((a) => ({ address: a.address, family: a.family })),
+          );
         else callback(null, usable[0]!.address, usable[0]!.family);
       },
       (error: NodeJS.ErrnoException) => {
@@ -351,7 +371,8 @@ export async function guardedFetch(url: string, options: GuardedFetchOptions): P
     timedOut = true;
     controller.abort();
   }, options.timeoutMs);
-  const timeoutError = () => new GuardedFetchError('timeout', `the request timed out after ${formatSeconds(options.timeoutMs)}`);
+  const timeoutError = () =>
+    new GuardedFetchError('timeout', `the request timed out after ${formatSeconds(options.timeoutMs)}`);
 
   try {
     let current = parseTarget(url);
@@ -359,7 +380,13 @@ export async function guardedFetch(url: string, options: GuardedFetchOptions): P
     for (let redirects = 0; ; redirects++) {
       let hop: Hop;
       try {
-        hop = await requestOnce(current, { ...options, resolver, allowLoopback, accept, signal: controller.signal });
+        hop = await requestOnce(current, {
+          ...options,
+          resolver,
+          allowLoopback,
+          accept,
+          signal: controller.signal,
+        });
       } catch (error) {
         if (timedOut) throw timeoutError();
         throw error;
@@ -375,18 +402,27 @@ export async function guardedFetch(url: string, options: GuardedFetchOptions): P
           throw new GuardedFetchError('bad_redirect', 'the server redirected to an invalid URL');
         }
         if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-          throw new GuardedFetchError('bad_redirect', `the server redirected to a ${next.protocol.replace(':', '')} URL; only http and https are fetched`);
+          throw new GuardedFetchError(
+            'bad_redirect',
+            `the server redirected to a ${next.protocol.replace(':', '')} URL; only http and https are fetched`,
+          );
         }
         next.hash = '';
-        if (visited.has(next.href)) throw new GuardedFetchError('redirect_loop', 'the server redirects in a loop');
+        if (visited.has(next.href))
+          throw new GuardedFetchError('redirect_loop', 'the server redirects in a loop');
         if (redirects + 1 > options.maxRedirects) {
-          throw new GuardedFetchError('too_many_redirects', `too many redirects (more than ${options.maxRedirects})`);
+          throw new GuardedFetchError(
+            'too_many_redirects',
+            `too many redirects (more than ${options.maxRedirects})`,
+          );
         }
         visited.add(next.href);
         current = next;
         continue;
       }
-      throw new GuardedFetchError('http_status', `HTTP ${hop.status} from the server`, { status: hop.status });
+      throw new GuardedFetchError('http_status', `HTTP ${hop.status} from the server`, {
+        status: hop.status,
+      });
     }
   } finally {
     clearTimeout(timer);
@@ -461,7 +497,12 @@ function requestOnce(target: URL, settings: RequestSettings): Promise<Hop> {
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (error instanceof GuardedFetchError) return done(error);
       if (error.name === 'AbortError') return done(new GuardedFetchError('timeout', 'timed out'));
-      done(new GuardedFetchError('connection', `the connection to ${host} failed (${error.code ?? error.message})`));
+      done(
+        new GuardedFetchError(
+          'connection',
+          `the connection to ${host} failed (${error.code ?? error.message})`,
+        ),
+      );
     });
 
     request.on('response', (response) => {
@@ -474,7 +515,11 @@ function requestOnce(target: URL, settings: RequestSettings): Promise<Hop> {
         return;
       }
       const declared = Number(response.headers['content-length']);
-      const tooLarge = () => new GuardedFetchError('too_large', `the response is larger than ${formatMegabytes(settings.maxBytes)}`);
+      const tooLarge = () =>
+        new GuardedFetchError(
+          'too_large',
+          `the response is larger than ${formatMegabytes(settings.maxBytes)}`,
+        );
       if (Number.isFinite(declared) && declared > settings.maxBytes) {
         done(tooLarge());
         request.destroy();
@@ -492,16 +537,36 @@ function requestOnce(target: URL, settings: RequestSettings): Promise<Hop> {
         chunks.push(chunk);
       });
       response.on('end', () => {
-        if (response.complete) done(null, { status, headers: response.headers, body: Buffer.concat(chunks, total) });
-        else done(new GuardedFetchError('connection', `the connection to ${host} closed before the body was complete`));
+        if (response.complete)
+          done(null, { status, headers: response.headers, body: Buffer.concat(chunks, total) });
+        else
+          done(
+            new GuardedFetchError(
+              'connection',
+              `the connection to ${host} closed before the body was complete`,
+            ),
+          );
       });
       response.on('error', (error: NodeJS.ErrnoException) => {
         if (error.name === 'AbortError') return done(new GuardedFetchError('timeout', 'timed out'));
-        done(new GuardedFetchError('connection', `the connection to ${host} failed while reading (${error.code ?? error.message})`));
+        done(
+          new GuardedFetchError(
+            'connection',
+            `the connection to ${host} failed while reading (${error.code ?? error.message})`,
+          ),
+        );
       });
-      response.on('aborted', () => done(new GuardedFetchError('connection', `the connection to ${host} was cut off`)));
+      response.on('aborted', () =>
+        done(new GuardedFetchError('connection', `the connection to ${host} was cut off`)),
+      );
       response.on('close', () => {
-        if (!response.complete) done(new GuardedFetchError('connection', `the connection to ${host} closed before the body was complete`));
+        if (!response.complete)
+          done(
+            new GuardedFetchError(
+              'connection',
+              `the connection to ${host} closed before the body was complete`,
+            ),
+          );
       });
     });
     request.end();

@@ -30,7 +30,10 @@ export class IdGenerator {
       this.sequence = 0n;
     }
     this.lastMs = now;
-    const id = ((now - EPOCH_MS) << (WORKER_BITS + SEQUENCE_BITS)) | (BigInt(this.workerId) << SEQUENCE_BITS) | this.sequence;
+    const id =
+      ((now - EPOCH_MS) << (WORKER_BITS + SEQUENCE_BITS)) |
+      (BigInt(this.workerId) << SEQUENCE_BITS) |
+      this.sequence;
     return id.toString();
   }
 }

@@ -32,7 +32,10 @@ describe('boards', () => {
   describe('boards/create', () => {
     it('creates a public board and answers 201 in the spec Board shape', async () => {
       const alice = await t.factories.user();
-      const res = await call('POST', '/v5/boards', alice.auth, { name: '  Summer recipes ', description: 'Salads' });
+      const res = await call('POST', '/v5/boards', alice.auth, {
+        name: '  Summer recipes ',
+        description: 'Salads',
+      });
       expect(res.statusCode).toBe(201);
       const body = res.json();
       expectSpecResponse('boards/create', 201, body);
@@ -54,9 +57,16 @@ describe('boards', () => {
 
     it('makes ads-only boards PROTECTED and PROTECTED boards ads-only', async () => {
       const alice = await t.factories.user();
-      const adsOnly = await call('POST', '/v5/boards', alice.auth, { name: 'Ads', is_ads_only: true, privacy: 'PUBLIC' });
+      const adsOnly = await call('POST', '/v5/boards', alice.auth, {
+        name: 'Ads',
+        is_ads_only: true,
+        privacy: 'PUBLIC',
+      });
       expect(adsOnly.json()).toMatchObject({ privacy: 'PROTECTED', is_ads_only: true });
-      const protectedBoard = await call('POST', '/v5/boards', alice.auth, { name: 'Protected', privacy: 'PROTECTED' });
+      const protectedBoard = await call('POST', '/v5/boards', alice.auth, {
+        name: 'Protected',
+        privacy: 'PROTECTED',
+      });
       expect(protectedBoard.json()).toMatchObject({ privacy: 'PROTECTED', is_ads_only: true });
     });
 
@@ -92,7 +102,10 @@ describe('boards', () => {
 
     it('accepts a name of exactly 180 characters and a description of 500', async () => {
       const alice = await t.factories.user();
-      const res = await call('POST', '/v5/boards', alice.auth, { name: 'n'.repeat(180), description: 'd'.repeat(500) });
+      const res = await call('POST', '/v5/boards', alice.auth, {
+        name: 'n'.repeat(180),
+        description: 'd'.repeat(500),
+      });
       expect(res.statusCode).toBe(201);
     });
 
@@ -173,7 +186,10 @@ describe('boards', () => {
       const ids = async (query: string, user: TestUser | { auth: Record<string, string> } = alice) => {
         const res = await call('GET', `/v5/boards?page_size=250${query}`, user.auth);
         expect(res.statusCode).toBe(200);
-        return res.json().items.map((b: { id: string }) => b.id).sort();
+        return res
+          .json()
+          .items.map((b: { id: string }) => b.id)
+          .sort();
       };
       expect(await ids('')).toEqual([pub.id, prot.id, secret.id].sort());
       expect(await ids('&privacy=ALL')).toEqual([pub.id, prot.id, secret.id].sort());
@@ -196,7 +212,8 @@ describe('boards', () => {
     it('pages through 60 boards 25 at a time, stable while boards are added', async () => {
       const alice = await t.factories.user();
       const created: string[] = [];
-      for (let i = 0; i < 60; i++) created.push((await t.factories.board({ owner: alice, name: `Board ${i}` })).id);
+      for (let i = 0; i < 60; i++)
+        created.push((await t.factories.board({ owner: alice, name: `Board ${i}` })).id);
       const seen: string[] = [];
       const sizes: number[] = [];
       let bookmark: string | null = null;
@@ -235,7 +252,11 @@ describe('boards', () => {
         expect(res.json()).toEqual({ code: 1, message: expect.stringContaining('bookmark') });
       }
       const bob = await t.factories.user();
-      const foreign = await call('GET', `/v5/boards?page_size=1&bookmark=${encodeURIComponent(first.bookmark)}`, bob.auth);
+      const foreign = await call(
+        'GET',
+        `/v5/boards?page_size=1&bookmark=${encodeURIComponent(first.bookmark)}`,
+        bob.auth,
+      );
       expect(foreign.statusCode).toBe(400);
       for (const size of ['0', '251', 'ten']) {
         const res = await call('GET', `/v5/boards?page_size=${size}`, alice.auth);
@@ -254,7 +275,9 @@ describe('boards', () => {
       const body = res.json();
       const newest = pins[pins.length - 1]!;
       expect(body.pin_count).toBe(6);
-      expect(body.media.image_cover_url).toBe(`${t.config.publicUrl}/media/${newest.media.items[0]!.image.sizes['400x300'].key}`);
+      expect(body.media.image_cover_url).toBe(
+        `${t.config.publicUrl}/media/${newest.media.items[0]!.image.sizes['400x300'].key}`,
+      );
       expect(body.media.pin_thumbnail_urls).toEqual(
         pins
           .slice(1)
@@ -300,8 +323,16 @@ describe('boards', () => {
       });
       expect(res.statusCode).toBe(200);
       expectSpecResponse('boards/update', 200, res.json());
-      expect(res.json()).toMatchObject({ id: board.id, name: 'Renamed', description: 'New words', privacy: 'SECRET' });
-      const back = await call('PATCH', `/v5/boards/${board.id}`, board.owner.auth, { privacy: 'PUBLIC', description: null });
+      expect(res.json()).toMatchObject({
+        id: board.id,
+        name: 'Renamed',
+        description: 'New words',
+        privacy: 'SECRET',
+      });
+      const back = await call('PATCH', `/v5/boards/${board.id}`, board.owner.auth, {
+        privacy: 'PUBLIC',
+        description: null,
+      });
       expect(back.json()).toMatchObject({ privacy: 'PUBLIC', description: null, name: 'Renamed' });
     });
 
@@ -420,9 +451,17 @@ describe('boards', () => {
       expect(res.json().items[0]).not.toHaveProperty('pin_metrics');
       const withMetrics = await call('GET', `/v5/boards/${board.id}/pins?pin_metrics=true`, board.owner.auth);
       expect(withMetrics.json().items[0].pin_metrics).toBeNull();
-      const carousels = await call('GET', `/v5/boards/${board.id}/pins?creative_types=CAROUSEL`, board.owner.auth);
+      const carousels = await call(
+        'GET',
+        `/v5/boards/${board.id}/pins?creative_types=CAROUSEL`,
+        board.owner.auth,
+      );
       expect(carousels.json().items.map((p: { id: string }) => p.id)).toEqual([b.id]);
-      const both = await call('GET', `/v5/boards/${board.id}/pins?creative_types=CAROUSEL,REGULAR`, board.owner.auth);
+      const both = await call(
+        'GET',
+        `/v5/boards/${board.id}/pins?creative_types=CAROUSEL,REGULAR`,
+        board.owner.auth,
+      );
       expect(both.json().items).toHaveLength(2);
       const bad = await call('GET', `/v5/boards/${board.id}/pins?creative_types=BANNER`, board.owner.auth);
       expect(bad.statusCode).toBe(400);
@@ -446,30 +485,34 @@ describe('boards', () => {
   });
 
   describe('scopes', () => {
-    it.each(['boards/list', 'boards/create', 'boards/get', 'boards/update', 'boards/delete', 'boards/list_pins'])(
-      '%s answers 403 code 3 for each required scope missing',
-      async (operationId) => {
-        const scopes = specScopes(operationId);
-        expect(scopes.length).toBeGreaterThan(0);
-        const board = await t.factories.board();
-        const requests: Record<string, [Method, string, object?]> = {
-          'boards/list': ['GET', '/v5/boards'],
-          'boards/create': ['POST', '/v5/boards', { name: 'Scoped' }],
-          'boards/get': ['GET', `/v5/boards/${board.id}`],
-          'boards/update': ['PATCH', `/v5/boards/${board.id}`, { name: 'Scoped' }],
-          'boards/delete': ['DELETE', `/v5/boards/${board.id}`],
-          'boards/list_pins': ['GET', `/v5/boards/${board.id}/pins`],
-        };
-        const [method, url, payload] = requests[operationId]!;
-        for (const scope of scopes) {
-          const headers = await t.factories.tokenWithout(board.owner.user.id, [scope]);
-          const res = await call(method, url, headers, payload);
-          expect(res.statusCode, scope).toBe(403);
-          expect(res.json()).toEqual({ code: 3, message: expect.stringContaining(scope) });
-        }
-        const after = await call('GET', `/v5/boards/${board.id}`, board.owner.auth);
-        expect(after.json().name).toBe(board.name);
-      },
-    );
+    it.each([
+      'boards/list',
+      'boards/create',
+      'boards/get',
+      'boards/update',
+      'boards/delete',
+      'boards/list_pins',
+    ])('%s answers 403 code 3 for each required scope missing', async (operationId) => {
+      const scopes = specScopes(operationId);
+      expect(scopes.length).toBeGreaterThan(0);
+      const board = await t.factories.board();
+      const requests: Record<string, [Method, string, object?]> = {
+        'boards/list': ['GET', '/v5/boards'],
+        'boards/create': ['POST', '/v5/boards', { name: 'Scoped' }],
+        'boards/get': ['GET', `/v5/boards/${board.id}`],
+        'boards/update': ['PATCH', `/v5/boards/${board.id}`, { name: 'Scoped' }],
+        'boards/delete': ['DELETE', `/v5/boards/${board.id}`],
+        'boards/list_pins': ['GET', `/v5/boards/${board.id}/pins`],
+      };
+      const [method, url, payload] = requests[operationId]!;
+      for (const scope of scopes) {
+        const headers = await t.factories.tokenWithout(board.owner.user.id, [scope]);
+        const res = await call(method, url, headers, payload);
+        expect(res.statusCode, scope).toBe(403);
+        expect(res.json()).toEqual({ code: 3, message: expect.stringContaining(scope) });
+      }
+      const after = await call('GET', `/v5/boards/${board.id}`, board.owner.auth);
+      expect(after.json().name).toBe(board.name);
+    });
   });
 });

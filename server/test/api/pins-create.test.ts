@@ -5,7 +5,14 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import type { TestUser } from '../helpers/factories.js';
-import { base64Source, carouselSource, testGif, testJpeg, testPng, type TestImage } from '../helpers/images.js';
+import {
+  base64Source,
+  carouselSource,
+  testGif,
+  testJpeg,
+  testPng,
+  type TestImage,
+} from '../helpers/images.js';
 import { expectSpecResponse, specScopes } from '../helpers/spec.js';
 
 type Headers = Record<string, string>;
@@ -42,7 +49,11 @@ describe('pins/create', () => {
   }
 
   async function pinCount(user: TestUser): Promise<number> {
-    const res = await t.app.inject({ method: 'GET', url: '/v5/pins?page_size=250&include_protected_pins=true', headers: user.auth });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v5/pins?page_size=250&include_protected_pins=true',
+      headers: user.auth,
+    });
     return res.json().items.length;
   }
 
@@ -83,12 +94,18 @@ describe('pins/create', () => {
     expect(pin.dominant_color).toMatch(/^#[0-9a-f]{6}$/i);
     for (const size of ['150x150', '400x300', '600x', '1200x']) {
       const image = pin.media.images[size];
-      expect(image, size).toEqual({ width: expect.any(Number), height: expect.any(Number), url: expect.any(String) });
+      expect(image, size).toEqual({
+        width: expect.any(Number),
+        height: expect.any(Number),
+        url: expect.any(String),
+      });
       const file = await fetchMedia(image.url);
       expect(file.statusCode, size).toBe(200);
       expect(file.headers['content-type']).toMatch(/^image\//);
     }
-    const boardAfter = (await t.app.inject({ method: 'GET', url: `/v5/boards/${board.id}`, headers: board.owner.auth })).json();
+    const boardAfter = (
+      await t.app.inject({ method: 'GET', url: `/v5/boards/${board.id}`, headers: board.owner.auth })
+    ).json();
     expect(boardAfter.pin_count).toBe(1);
     expect(boardAfter.media.image_cover_url).toBe(pin.media.images['400x300'].url);
   });
@@ -102,7 +119,11 @@ describe('pins/create', () => {
     });
     expect(given.statusCode).toBe(201);
     expect(given.json()).toMatchObject({ dominant_color: '#123abc', is_standard: false });
-    const invalid = await create(board.owner.auth, { board_id: board.id, dominant_color: 'red', media_source: base64Source(jpeg) });
+    const invalid = await create(board.owner.auth, {
+      board_id: board.id,
+      dominant_color: 'red',
+      media_source: base64Source(jpeg),
+    });
     expect(invalid.statusCode).toBe(201);
     expect(invalid.json().dominant_color).toMatch(/^#[0-9a-f]{6}$/i);
     expect(invalid.json().dominant_color).not.toBe('red');
@@ -124,7 +145,11 @@ describe('pins/create', () => {
     expect(res.statusCode).toBe(201);
     const pin = res.json();
     expectSpecResponse('pins/create', 201, pin);
-    expect(pin).toMatchObject({ creative_type: 'CAROUSEL', board_section_id: section.id, media: { media_type: 'multiple_images' } });
+    expect(pin).toMatchObject({
+      creative_type: 'CAROUSEL',
+      board_section_id: section.id,
+      media: { media_type: 'multiple_images' },
+    });
     expect(pin.media.items).toHaveLength(3);
     pin.media.items.forEach((item: Record<string, unknown>, i: number) => {
       expect(item).toMatchObject({
@@ -142,95 +167,150 @@ describe('pins/create', () => {
     expect(listed.json().items.map((p: { id: string }) => p.id)).toEqual([pin.id]);
   });
 
-  it.each(['video_id', 'pin_url'])('answers 400 code 1 saying %s is not supported yet', async (sourceType) => {
-    const board = await t.factories.board();
-    const res = await create(board.owner.auth, {
-      board_id: board.id,
-      media_source: { source_type: sourceType, media_id: '123' },
-    });
-    expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ code: 1, message: expect.stringContaining('not supported yet') });
-    expect(res.json().message).toContain('media_source.source_type');
-  });
+  it.each(['video_id', 'pin_url'])(
+    'answers 400 code 1 saying %s is not supported yet',
+    async (sourceType) => {
+      const board = await t.factories.board();
+      const res = await create(board.owner.auth, {
+        board_id: board.id,
+        media_source: { source_type: sourceType, media_id: '123' },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ code: 1, message: expect.stringContaining('not supported yet') });
+      expect(res.json().message).toContain('media_source.source_type');
+    },
+  );
 
   describe('bad input answers 400 code 1 naming the field, and creates nothing', () => {
-    const cases: Array<[string, (board: string, images: { png: TestImage; gif: string }) => object, string]> = [
-      ['no board_id', (_b, { png }) => ({ media_source: base64Source(png) }), 'board_id'],
-      ['a non-numeric board_id', (_b, { png }) => ({ board_id: 'abc', media_source: base64Source(png) }), 'board_id'],
-      ['no media_source', (b) => ({ board_id: b }), 'media_source'],
-      ['title of 101', (b, { png }) => ({ board_id: b, title: 't'.repeat(101), media_source: base64Source(png) }), 'title'],
+    const cases: Array<[string, (board: string, images: { png: TestImage; gif: string }) => object, string]> =
       [
-        'description of 801',
-        (b, { png }) => ({ board_id: b, description: 'd'.repeat(801), media_source: base64Source(png) }),
-        'description',
-      ],
-      [
-        'link of 2049',
-        (b, { png }) => ({ board_id: b, link: `https://example.com/${'l'.repeat(2029)}`, media_source: base64Source(png) }),
-        'link',
-      ],
-      ['link not a URL', (b, { png }) => ({ board_id: b, link: 'example dot com', media_source: base64Source(png) }), 'link'],
-      ['link not http(s)', (b, { png }) => ({ board_id: b, link: 'mailto:a@example.com', media_source: base64Source(png) }), 'link'],
-      ['alt_text of 501', (b, { png }) => ({ board_id: b, alt_text: 'a'.repeat(501), media_source: base64Source(png) }), 'alt_text'],
-      [
-        'content_type image/gif',
-        (b, { gif }) => ({ board_id: b, media_source: { source_type: 'image_base64', content_type: 'image/gif', data: gif } }),
-        'media_source.content_type',
-      ],
-      [
-        'data that is not base64',
-        (b) => ({ board_id: b, media_source: { source_type: 'image_base64', content_type: 'image/png', data: 'not base64!' } }),
-        'media_source.data',
-      ],
-      [
-        'data that is not the declared type',
-        (b) => ({ board_id: b, media_source: { source_type: 'image_base64', content_type: 'image/jpeg', data: png.base64 } }),
-        'media_source.data',
-      ],
-      [
-        'data that is not an image',
-        (b) => ({
-          board_id: b,
-          media_source: { source_type: 'image_base64', content_type: 'image/png', data: Buffer.from('hello').toString('base64') },
-        }),
-        'media_source.data',
-      ],
-      ['a carousel of 1', (b, { png }) => ({ board_id: b, media_source: carouselSource([png]) }), 'media_source.items'],
-      [
-        'a carousel of 6',
-        (b, { png }) => ({ board_id: b, media_source: carouselSource([png, png, png, png, png, png]) }),
-        'media_source.items',
-      ],
-      [
-        'a carousel item without data',
-        (b, { png }) => ({
-          board_id: b,
-          media_source: { source_type: 'multiple_image_base64', items: [{ content_type: 'image/png', data: png.base64 }, { content_type: 'image/png' }] },
-        }),
-        'media_source.items[1].data',
-      ],
-      [
-        'a carousel item with a bad link',
-        (b, { png }) => ({ board_id: b, media_source: carouselSource([png, png], (i) => (i === 1 ? { link: 'nope' } : {})) }),
-        'media_source.items[1].link',
-      ],
-      ['an unknown source_type', (b) => ({ board_id: b, media_source: { source_type: 'image_file' } }), 'media_source.source_type'],
-      [
-        'image_url without url',
-        (b) => ({ board_id: b, media_source: { source_type: 'image_url' } }),
-        'media_source.url',
-      ],
-      [
-        'image_url that is not http(s)',
-        (b) => ({ board_id: b, media_source: { source_type: 'image_url', url: 'file:///etc/passwd' } }),
-        'media_source.url',
-      ],
-      [
-        'a non-numeric board_section_id',
-        (b, { png }) => ({ board_id: b, board_section_id: 's1', media_source: base64Source(png) }),
-        'board_section_id',
-      ],
-    ];
+        ['no board_id', (_b, { png }) => ({ media_source: base64Source(png) }), 'board_id'],
+        [
+          'a non-numeric board_id',
+          (_b, { png }) => ({ board_id: 'abc', media_source: base64Source(png) }),
+          'board_id',
+        ],
+        ['no media_source', (b) => ({ board_id: b }), 'media_source'],
+        [
+          'title of 101',
+          (b, { png }) => ({ board_id: b, title: 't'.repeat(101), media_source: base64Source(png) }),
+          'title',
+        ],
+        [
+          'description of 801',
+          (b, { png }) => ({ board_id: b, description: 'd'.repeat(801), media_source: base64Source(png) }),
+          'description',
+        ],
+        [
+          'link of 2049',
+          (b, { png }) => ({
+            board_id: b,
+            link: `https://example.com/${'l'.repeat(2029)}`,
+            media_source: base64Source(png),
+          }),
+          'link',
+        ],
+        [
+          'link not a URL',
+          (b, { png }) => ({ board_id: b, link: 'example dot com', media_source: base64Source(png) }),
+          'link',
+        ],
+        [
+          'link not http(s)',
+          (b, { png }) => ({ board_id: b, link: 'mailto:a@example.com', media_source: base64Source(png) }),
+          'link',
+        ],
+        [
+          'alt_text of 501',
+          (b, { png }) => ({ board_id: b, alt_text: 'a'.repeat(501), media_source: base64Source(png) }),
+          'alt_text',
+        ],
+        [
+          'content_type image/gif',
+          (b, { gif }) => ({
+            board_id: b,
+            media_source: { source_type: 'image_base64', content_type: 'image/gif', data: gif },
+          }),
+          'media_source.content_type',
+        ],
+        [
+          'data that is not base64',
+          (b) => ({
+            board_id: b,
+            media_source: { source_type: 'image_base64', content_type: 'image/png', data: 'not base64!' },
+          }),
+          'media_source.data',
+        ],
+        [
+          'data that is not the declared type',
+          (b) => ({
+            board_id: b,
+            media_source: { source_type: 'image_base64', content_type: 'image/jpeg', data: png.base64 },
+          }),
+          'media_source.data',
+        ],
+        [
+          'data that is not an image',
+          (b) => ({
+            board_id: b,
+            media_source: {
+              source_type: 'image_base64',
+              content_type: 'image/png',
+              data: Buffer.from('hello').toString('base64'),
+            },
+          }),
+          'media_source.data',
+        ],
+        [
+          'a carousel of 1',
+          (b, { png }) => ({ board_id: b, media_source: carouselSource([png]) }),
+          'media_source.items',
+        ],
+        [
+          'a carousel of 6',
+          (b, { png }) => ({ board_id: b, media_source: carouselSource([png, png, png, png, png, png]) }),
+          'media_source.items',
+        ],
+        [
+          'a carousel item without data',
+          (b, { png }) => ({
+            board_id: b,
+            media_source: {
+              source_type: 'multiple_image_base64',
+              items: [{ content_type: 'image/png', data: png.base64 }, { content_type: 'image/png' }],
+            },
+          }),
+          'media_source.items[1].data',
+        ],
+        [
+          'a carousel item with a bad link',
+          (b, { png }) => ({
+            board_id: b,
+            media_source: carouselSource([png, png], (i) => (i === 1 ? { link: 'nope' } : {})),
+          }),
+          'media_source.items[1].link',
+        ],
+        [
+          'an unknown source_type',
+          (b) => ({ board_id: b, media_source: { source_type: 'image_file' } }),
+          'media_source.source_type',
+        ],
+        [
+          'image_url without url',
+          (b) => ({ board_id: b, media_source: { source_type: 'image_url' } }),
+          'media_source.url',
+        ],
+        [
+          'image_url that is not http(s)',
+          (b) => ({ board_id: b, media_source: { source_type: 'image_url', url: 'file:///etc/passwd' } }),
+          'media_source.url',
+        ],
+        [
+          'a non-numeric board_section_id',
+          (b, { png }) => ({ board_id: b, board_section_id: 's1', media_source: base64Source(png) }),
+          'board_section_id',
+        ],
+      ];
 
     it.each(cases)('%s', async (_name, payload, field) => {
       const board = await t.factories.board();
@@ -241,7 +321,9 @@ describe('pins/create', () => {
       expect(res.json().message).toContain(field);
       expect(await pinCount(board.owner)).toBe(0);
       expect(mediaFiles(t).length).toBe(before);
-      const after = (await t.app.inject({ method: 'GET', url: `/v5/boards/${board.id}`, headers: board.owner.auth })).json();
+      const after = (
+        await t.app.inject({ method: 'GET', url: `/v5/boards/${board.id}`, headers: board.owner.auth })
+      ).json();
       expect(after.pin_count).toBe(0);
     });
   });
@@ -273,7 +355,9 @@ describe('pins/create', () => {
       expect(res.json()).toEqual({ code: 404, message: 'Board not found.' });
     }
     for (const id of ['123', '9223372036854775808']) {
-      expect((await create(alice.auth, { board_id: id, media_source: base64Source(png) })).statusCode).toBe(404);
+      expect((await create(alice.auth, { board_id: id, media_source: base64Source(png) })).statusCode).toBe(
+        404,
+      );
     }
     const own = await t.factories.board({ owner: alice });
     const foreignSection = await t.factories.section({ board: publicBoard });
@@ -284,7 +368,10 @@ describe('pins/create', () => {
     });
     expect(wrongSection.statusCode).toBe(404);
     expect(await pinCount(alice)).toBe(0);
-    expect((await t.app.inject({ method: 'GET', url: `/v5/boards/${publicBoard.id}`, headers: alice.auth })).json().pin_count).toBe(0);
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/v5/boards/${publicBoard.id}`, headers: alice.auth })).json()
+        .pin_count,
+    ).toBe(0);
     expect(mediaFiles(t).length).toBe(before);
   });
 
@@ -298,7 +385,9 @@ describe('pins/create', () => {
     expect(ok.statusCode).toBe(201);
     // Another user never sees it, nor its cover.
     const bob = await t.factories.user();
-    expect((await t.app.inject({ method: 'GET', url: `/v5/pins/${ok.json().id}`, headers: bob.auth })).statusCode).toBe(404);
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/v5/pins/${ok.json().id}`, headers: bob.auth })).statusCode,
+    ).toBe(404);
   });
 
   it('discards the stored files when the insert fails after the images were processed', async () => {
@@ -319,7 +408,9 @@ describe('pins/create', () => {
 
   it('removes the files with the last pin that uses them (a saved copy shares them)', async () => {
     const board = await t.factories.board();
-    const created = (await create(board.owner.auth, { board_id: board.id, media_source: base64Source(png) })).json();
+    const created = (
+      await create(board.owner.auth, { board_id: board.id, media_source: base64Source(png) })
+    ).json();
     const bob = await t.factories.user();
     const bobBoard = await t.factories.board({ owner: bob });
     const before = mediaFiles(t).length;
@@ -333,10 +424,18 @@ describe('pins/create', () => {
     expect(saved.json().media).toEqual(created.media);
     expect(mediaFiles(t).length).toBe(before);
 
-    const deleteOriginal = await t.app.inject({ method: 'DELETE', url: `/v5/pins/${created.id}`, headers: board.owner.auth });
+    const deleteOriginal = await t.app.inject({
+      method: 'DELETE',
+      url: `/v5/pins/${created.id}`,
+      headers: board.owner.auth,
+    });
     expect(deleteOriginal.statusCode).toBe(204);
     expect((await fetchMedia(created.media.images['600x'].url)).statusCode).toBe(200);
-    const deleteCopy = await t.app.inject({ method: 'DELETE', url: `/v5/pins/${saved.json().id}`, headers: bob.auth });
+    const deleteCopy = await t.app.inject({
+      method: 'DELETE',
+      url: `/v5/pins/${saved.json().id}`,
+      headers: bob.auth,
+    });
     expect(deleteCopy.statusCode).toBe(204);
     expect((await fetchMedia(created.media.images['600x'].url)).statusCode).toBe(404);
   });
@@ -344,12 +443,20 @@ describe('pins/create', () => {
   it('records parent_pin_id when it names a pin the caller can see, and answers 404 otherwise', async () => {
     const board = await t.factories.board();
     const parent = await t.factories.pin();
-    const res = await create(board.owner.auth, { board_id: board.id, parent_pin_id: parent.id, media_source: base64Source(png) });
+    const res = await create(board.owner.auth, {
+      board_id: board.id,
+      parent_pin_id: parent.id,
+      media_source: base64Source(png),
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json().parent_pin_id).toBe(parent.id);
     const secretBoard = await t.factories.board({ privacy: 'SECRET' });
     const hidden = await t.factories.pin({ owner: secretBoard.owner, board: secretBoard });
-    const refused = await create(board.owner.auth, { board_id: board.id, parent_pin_id: hidden.id, media_source: base64Source(png) });
+    const refused = await create(board.owner.auth, {
+      board_id: board.id,
+      parent_pin_id: hidden.id,
+      media_source: base64Source(png),
+    });
     expect(refused.statusCode).toBe(404);
     expect(refused.json()).toEqual({ code: 404, message: 'Pin not found.' });
     expect(await pinCount(board.owner)).toBe(1);
@@ -375,7 +482,10 @@ describe('pins/create from image URLs (served on loopback)', () => {
   let base: string;
   beforeAll(async () => {
     t = await buildTestApp({ FETCH_ALLOW_LOOPBACK: 'true' });
-    const images: Record<string, TestImage> = { '/a.png': await testPng([10, 200, 10]), '/b.jpg': await testJpeg() };
+    const images: Record<string, TestImage> = {
+      '/a.png': await testPng([10, 200, 10]),
+      '/b.jpg': await testJpeg(),
+    };
     server = http.createServer((req, res) => {
       const image = images[req.url ?? ''];
       if (!image) return void res.writeHead(404).end();
@@ -425,7 +535,9 @@ describe('pins/create from image URLs (served on loopback)', () => {
     expect(res.statusCode, res.body).toBe(201);
     expectSpecResponse('pins/create', 201, res.json());
     expect(res.json().creative_type).toBe('CAROUSEL');
-    expect(res.json().media.items.map((i: { title: string | null; link: string | null }) => [i.title, i.link])).toEqual([
+    expect(
+      res.json().media.items.map((i: { title: string | null; link: string | null }) => [i.title, i.link]),
+    ).toEqual([
       ['A', null],
       [null, 'https://example.com/b'],
     ]);
@@ -440,7 +552,10 @@ describe('pins/create from image URLs (served on loopback)', () => {
       headers: board.owner.auth,
       payload: {
         board_id: board.id,
-        media_source: { source_type: 'multiple_image_urls', items: [{ url: `${base}/a.png` }, { url: `${base}/missing.png` }] },
+        media_source: {
+          source_type: 'multiple_image_urls',
+          items: [{ url: `${base}/a.png` }, { url: `${base}/missing.png` }],
+        },
       },
     });
     expect(res.statusCode).toBe(400);

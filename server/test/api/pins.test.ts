@@ -34,7 +34,11 @@ describe('pins (get, list, update, delete, save)', () => {
 
   describe('pins/get', () => {
     it('returns a single-image pin in the spec Pin shape', async () => {
-      const pin = await t.factories.pin({ title: 'Tomatoes', description: 'Red', link: 'https://example.com/t' });
+      const pin = await t.factories.pin({
+        title: 'Tomatoes',
+        description: 'Red',
+        link: 'https://example.com/t',
+      });
       const res = await call('GET', `/v5/pins/${pin.id}`, pin.owner.auth);
       expect(res.statusCode).toBe(200);
       const body = res.json();
@@ -91,7 +95,10 @@ describe('pins (get, list, update, delete, save)', () => {
       const bob = await t.factories.user();
       const res = await call('GET', `/v5/pins/${pin.id}`, bob.auth);
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toMatchObject({ is_owner: false, board_owner: { username: pin.owner.user.username } });
+      expect(res.json()).toMatchObject({
+        is_owner: false,
+        board_owner: { username: pin.owner.user.username },
+      });
     });
 
     it('answers 404 for another user’s pin on a SECRET or PROTECTED board', async () => {
@@ -186,7 +193,10 @@ describe('pins (get, list, update, delete, save)', () => {
       const carousel = await t.factories.pin({ owner: alice, carouselItems: 2 });
       expect(await listIds(alice, '&creative_types=CAROUSEL')).toEqual([carousel.id]);
       expect(await listIds(alice, '&creative_types=REGULAR')).toEqual([regular.id]);
-      expect(await listIds(alice, '&creative_types=REGULAR&creative_types=CAROUSEL')).toEqual([carousel.id, regular.id]);
+      expect(await listIds(alice, '&creative_types=REGULAR&creative_types=CAROUSEL')).toEqual([
+        carousel.id,
+        regular.id,
+      ]);
       expect(await listIds(alice, '&creative_types=REGULAR,CAROUSEL')).toEqual([carousel.id, regular.id]);
       expect(await listIds(alice, '&creative_types=VIDEO')).toEqual([]);
       const bad = await call('GET', '/v5/pins?creative_types=GIF', alice.auth);
@@ -285,7 +295,12 @@ describe('pins (get, list, update, delete, save)', () => {
       expect(res.statusCode).toBe(400);
       expect(res.json()).toEqual({ code: 1, message: expect.stringContaining(field) });
       const after = (await call('GET', `/v5/pins/${pin.id}`, pin.owner.auth)).json();
-      expect(after).toMatchObject({ title: 'Same', link: 'https://example.com/same', description: null, alt_text: null });
+      expect(after).toMatchObject({
+        title: 'Same',
+        link: 'https://example.com/same',
+        description: null,
+        alt_text: null,
+      });
     });
 
     it('accepts each field at its limit', async () => {
@@ -309,18 +324,24 @@ describe('pins (get, list, update, delete, save)', () => {
       const moved = await call('PATCH', `/v5/pins/${pin.id}`, alice.auth, { board_id: to.id });
       expect(moved.statusCode).toBe(200);
       expect(moved.json()).toMatchObject({ board_id: to.id, board_section_id: null });
-      const count = async (id: string) => (await call('GET', `/v5/boards/${id}`, alice.auth)).json().pin_count;
+      const count = async (id: string) =>
+        (await call('GET', `/v5/boards/${id}`, alice.auth)).json().pin_count;
       expect(await count(from.id)).toBe(0);
       expect(await count(to.id)).toBe(1);
 
-      const inSection = await call('PATCH', `/v5/pins/${pin.id}`, alice.auth, { board_section_id: toSection.id });
+      const inSection = await call('PATCH', `/v5/pins/${pin.id}`, alice.auth, {
+        board_section_id: toSection.id,
+      });
       expect(inSection.json()).toMatchObject({ board_id: to.id, board_section_id: toSection.id });
       const listed = await call('GET', `/v5/boards/${to.id}/sections/${toSection.id}/pins`, alice.auth);
       expect(listed.json().items.map((p: { id: string }) => p.id)).toEqual([pin.id]);
       const out = await call('PATCH', `/v5/pins/${pin.id}`, alice.auth, { board_section_id: null });
       expect(out.json().board_section_id).toBeNull();
 
-      const back = await call('PATCH', `/v5/pins/${pin.id}`, alice.auth, { board_id: from.id, board_section_id: fromSection.id });
+      const back = await call('PATCH', `/v5/pins/${pin.id}`, alice.auth, {
+        board_id: from.id,
+        board_section_id: fromSection.id,
+      });
       expect(back.json()).toMatchObject({ board_id: from.id, board_section_id: fromSection.id });
       expect(await count(from.id)).toBe(1);
       expect(await count(to.id)).toBe(0);
@@ -329,15 +350,22 @@ describe('pins (get, list, update, delete, save)', () => {
     it('refuses a section of another board (404) and another user’s board (403 code 29, or 404 when secret)', async () => {
       const pin = await t.factories.pin();
       const elsewhere = await t.factories.section({ board: await t.factories.board({ owner: pin.owner }) });
-      const wrongSection = await call('PATCH', `/v5/pins/${pin.id}`, pin.owner.auth, { board_section_id: elsewhere.id });
+      const wrongSection = await call('PATCH', `/v5/pins/${pin.id}`, pin.owner.auth, {
+        board_section_id: elsewhere.id,
+      });
       expect(wrongSection.statusCode).toBe(404);
       const bobsPublic = await t.factories.board();
       const toPublic = await call('PATCH', `/v5/pins/${pin.id}`, pin.owner.auth, { board_id: bobsPublic.id });
       expect(toPublic.statusCode).toBe(403);
       expect(toPublic.json().code).toBe(29);
       const bobsSecret = await t.factories.board({ privacy: 'SECRET' });
-      expect((await call('PATCH', `/v5/pins/${pin.id}`, pin.owner.auth, { board_id: bobsSecret.id })).statusCode).toBe(404);
-      expect((await call('PATCH', `/v5/pins/${pin.id}`, pin.owner.auth, { board_id: '99999999999999999999' })).statusCode).toBe(404);
+      expect(
+        (await call('PATCH', `/v5/pins/${pin.id}`, pin.owner.auth, { board_id: bobsSecret.id })).statusCode,
+      ).toBe(404);
+      expect(
+        (await call('PATCH', `/v5/pins/${pin.id}`, pin.owner.auth, { board_id: '99999999999999999999' }))
+          .statusCode,
+      ).toBe(404);
       const after = (await call('GET', `/v5/pins/${pin.id}`, pin.owner.auth)).json();
       expect(after).toMatchObject({ board_id: pin.boardId, board_section_id: null });
     });
@@ -353,10 +381,14 @@ describe('pins (get, list, update, delete, save)', () => {
       expect(items[0]).toMatchObject({ title: 'First', link: 'https://example.com/1', description: null });
       expect(items[1]).toMatchObject({ title: null, link: null, description: 'Second words' });
       expect(items[2]).toMatchObject({ title: null, link: null, description: null });
-      const tooMany = await call('PATCH', `/v5/pins/${pin.id}`, pin.owner.auth, { carousel_slots: [{}, {}, {}, {}] });
+      const tooMany = await call('PATCH', `/v5/pins/${pin.id}`, pin.owner.auth, {
+        carousel_slots: [{}, {}, {}, {}],
+      });
       expect(tooMany.statusCode).toBe(400);
       expect(tooMany.json().message).toContain('carousel_slots');
-      const badLink = await call('PATCH', `/v5/pins/${pin.id}`, pin.owner.auth, { carousel_slots: [{ link: 'nope' }] });
+      const badLink = await call('PATCH', `/v5/pins/${pin.id}`, pin.owner.auth, {
+        carousel_slots: [{ link: 'nope' }],
+      });
       expect(badLink.statusCode).toBe(400);
       expect(badLink.json().message).toContain('carousel_slots[0].link');
     });
@@ -369,7 +401,9 @@ describe('pins (get, list, update, delete, save)', () => {
       expect(res.json().code).toBe(29);
       const secretBoard = await t.factories.board({ privacy: 'SECRET' });
       const secret = await t.factories.pin({ owner: secretBoard.owner, board: secretBoard });
-      expect((await call('PATCH', `/v5/pins/${secret.id}`, bob.auth, { title: 'Mine' })).statusCode).toBe(404);
+      expect((await call('PATCH', `/v5/pins/${secret.id}`, bob.auth, { title: 'Mine' })).statusCode).toBe(
+        404,
+      );
       expect((await call('GET', `/v5/pins/${pub.id}`, pub.owner.auth)).json().title).toBe('Theirs');
     });
 
@@ -409,7 +443,9 @@ describe('pins (get, list, update, delete, save)', () => {
       const pin = await t.factories.pin();
       const bob = await t.factories.user();
       const bobBoard = await t.factories.board({ owner: bob });
-      const saved = (await call('POST', `/v5/pins/${pin.id}/save`, bob.auth, { board_id: bobBoard.id })).json();
+      const saved = (
+        await call('POST', `/v5/pins/${pin.id}/save`, bob.auth, { board_id: bobBoard.id })
+      ).json();
       const discard = vi.spyOn(t.app.ctx.media, 'discardRoot');
       try {
         expect((await call('DELETE', `/v5/pins/${pin.id}`, pin.owner.auth)).statusCode).toBe(204);
@@ -447,11 +483,18 @@ describe('pins (get, list, update, delete, save)', () => {
 
   describe('pins/save', () => {
     it('saves a visible pin to the caller’s board: 201, parent_pin_id set, same media, no file copy', async () => {
-      const pin = await t.factories.pin({ title: 'Original', link: 'https://example.com/o', carouselItems: 2 });
+      const pin = await t.factories.pin({
+        title: 'Original',
+        link: 'https://example.com/o',
+        carouselItems: 2,
+      });
       const bob = await t.factories.user();
       const board = await t.factories.board({ owner: bob });
       const section = await t.factories.section({ board });
-      const res = await call('POST', `/v5/pins/${pin.id}/save`, bob.auth, { board_id: board.id, board_section_id: section.id });
+      const res = await call('POST', `/v5/pins/${pin.id}/save`, bob.auth, {
+        board_id: board.id,
+        board_section_id: section.id,
+      });
       expect(res.statusCode).toBe(201);
       const body = res.json();
       expectSpecResponse('pins/save', 201, body);
@@ -479,7 +522,8 @@ describe('pins (get, list, update, delete, save)', () => {
       const pin = await t.factories.pin();
       const secretBoard = await t.factories.board({ privacy: 'SECRET' });
       const secretPin = await t.factories.pin({ owner: secretBoard.owner, board: secretBoard });
-      const save = (pinId: string, payload: object) => call('POST', `/v5/pins/${pinId}/save`, alice.auth, payload);
+      const save = (pinId: string, payload: object) =>
+        call('POST', `/v5/pins/${pinId}/save`, alice.auth, payload);
 
       for (const missing of ['123', secretPin.id, '99999999999999999999']) {
         const res = await save(missing, { board_id: board.id });
@@ -498,7 +542,10 @@ describe('pins (get, list, update, delete, save)', () => {
       const othersBoard = await t.factories.board();
       const forbidden = await save(pin.id, { board_id: othersBoard.id });
       expect(forbidden.statusCode).toBe(403);
-      expect(forbidden.json()).toEqual({ code: 29, message: 'You are not permitted to access that resource.' });
+      expect(forbidden.json()).toEqual({
+        code: 29,
+        message: 'You are not permitted to access that resource.',
+      });
       const noBoard = await save(pin.id, {});
       expect(noBoard.statusCode).toBe(400);
       expect(noBoard.json()).toEqual({ code: 1, message: expect.stringContaining('board_id') });
@@ -517,7 +564,9 @@ describe('pins (get, list, update, delete, save)', () => {
       const res = await call('POST', `/v5/pins/${pin.id}/save`, headers, { board_id: secretBoard.id });
       expect(res.statusCode).toBe(403);
       expect(res.json()).toEqual({ code: 3, message: expect.stringContaining('pins:write_secret') });
-      expect((await call('POST', `/v5/pins/${pin.id}/save`, alice.auth, { board_id: secretBoard.id })).statusCode).toBe(201);
+      expect(
+        (await call('POST', `/v5/pins/${pin.id}/save`, alice.auth, { board_id: secretBoard.id })).statusCode,
+      ).toBe(201);
     });
   });
 

@@ -30,7 +30,9 @@ describe('board sections', () => {
 
   it('creates, lists, renames and deletes sections in the spec shapes', async () => {
     const board = await t.factories.board();
-    const created = await call('POST', `/v5/boards/${board.id}/sections`, board.owner.auth, { name: ' Salads ' });
+    const created = await call('POST', `/v5/boards/${board.id}/sections`, board.owner.auth, {
+      name: ' Salads ',
+    });
     expect(created.statusCode).toBe(201);
     expectSpecResponse('board_sections/create', 201, created.json());
     expect(created.json()).toEqual({ id: expect.stringMatching(/^\d+$/), name: 'Salads' });
@@ -41,7 +43,9 @@ describe('board sections', () => {
     expectSpecResponse('board_sections/list', 200, list.json());
     expect(list.json()).toEqual({ items: [{ id, name: 'Salads' }], bookmark: null });
 
-    const renamed = await call('PATCH', `/v5/boards/${board.id}/sections/${id}`, board.owner.auth, { name: 'Soups' });
+    const renamed = await call('PATCH', `/v5/boards/${board.id}/sections/${id}`, board.owner.auth, {
+      name: 'Soups',
+    });
     expect(renamed.statusCode).toBe(200);
     expectSpecResponse('board_sections/update', 200, renamed.json());
     expect(renamed.json()).toEqual({ id, name: 'Soups' });
@@ -96,21 +100,31 @@ describe('board sections', () => {
     [{ name: '   ' }, 'name'],
     [{ name: 's'.repeat(181) }, 'name'],
     [{}, 'name'],
-  ])('answers 400 code 1 naming the field for %j on create and update, changing nothing', async (payload, field) => {
-    const board = await t.factories.board();
-    const section = await t.factories.section({ board, name: 'Kept' });
-    const create = await call('POST', `/v5/boards/${board.id}/sections`, board.owner.auth, payload);
-    expect(create.statusCode).toBe(400);
-    expect(create.json()).toEqual({ code: 1, message: expect.stringContaining(field) });
-    const update = await call('PATCH', `/v5/boards/${board.id}/sections/${section.id}`, board.owner.auth, payload);
-    expect(update.statusCode).toBe(400);
-    expect(update.json()).toEqual({ code: 1, message: expect.stringContaining(field) });
-    expect(await sectionNames(board.id, board.owner.auth)).toEqual(['Kept']);
-  });
+  ])(
+    'answers 400 code 1 naming the field for %j on create and update, changing nothing',
+    async (payload, field) => {
+      const board = await t.factories.board();
+      const section = await t.factories.section({ board, name: 'Kept' });
+      const create = await call('POST', `/v5/boards/${board.id}/sections`, board.owner.auth, payload);
+      expect(create.statusCode).toBe(400);
+      expect(create.json()).toEqual({ code: 1, message: expect.stringContaining(field) });
+      const update = await call(
+        'PATCH',
+        `/v5/boards/${board.id}/sections/${section.id}`,
+        board.owner.auth,
+        payload,
+      );
+      expect(update.statusCode).toBe(400);
+      expect(update.json()).toEqual({ code: 1, message: expect.stringContaining(field) });
+      expect(await sectionNames(board.id, board.owner.auth)).toEqual(['Kept']);
+    },
+  );
 
   it('accepts a name of exactly 180 characters', async () => {
     const board = await t.factories.board();
-    const res = await call('POST', `/v5/boards/${board.id}/sections`, board.owner.auth, { name: 's'.repeat(180) });
+    const res = await call('POST', `/v5/boards/${board.id}/sections`, board.owner.auth, {
+      name: 's'.repeat(180),
+    });
     expect(res.statusCode).toBe(201);
   });
 
@@ -118,16 +132,23 @@ describe('board sections', () => {
     const board = await t.factories.board();
     await t.factories.section({ board, name: 'Breakfast' });
     const other = await t.factories.section({ board, name: 'Dinner' });
-    const create = await call('POST', `/v5/boards/${board.id}/sections`, board.owner.auth, { name: 'BREAKFAST' });
+    const create = await call('POST', `/v5/boards/${board.id}/sections`, board.owner.auth, {
+      name: 'BREAKFAST',
+    });
     expect(create.statusCode).toBe(409);
     expect(create.json()).toEqual({ code: 409, message: expect.stringMatching(/^Board section conflict/) });
-    const update = await call('PATCH', `/v5/boards/${board.id}/sections/${other.id}`, board.owner.auth, { name: 'breakfast' });
+    const update = await call('PATCH', `/v5/boards/${board.id}/sections/${other.id}`, board.owner.auth, {
+      name: 'breakfast',
+    });
     expect(update.statusCode).toBe(409);
     expect(update.json().message).toMatch(/^Board section conflict/);
     expect((await sectionNames(board.id, board.owner.auth)).sort()).toEqual(['Breakfast', 'Dinner']);
     // The same name on another board is fine.
     const elsewhere = await t.factories.board({ owner: board.owner });
-    expect((await call('POST', `/v5/boards/${elsewhere.id}/sections`, board.owner.auth, { name: 'Breakfast' })).statusCode).toBe(201);
+    expect(
+      (await call('POST', `/v5/boards/${elsewhere.id}/sections`, board.owner.auth, { name: 'Breakfast' }))
+        .statusCode,
+    ).toBe(201);
   });
 
   it('hides another user’s secret board: 404 for every section operation', async () => {
@@ -154,11 +175,15 @@ describe('board sections', () => {
     const section = await t.factories.section({ board });
     const bob = await t.factories.user();
     expect((await call('GET', `/v5/boards/${board.id}/sections`, bob.auth)).statusCode).toBe(200);
-    expect((await call('GET', `/v5/boards/${board.id}/sections/${section.id}/pins`, bob.auth)).statusCode).toBe(200);
+    expect(
+      (await call('GET', `/v5/boards/${board.id}/sections/${section.id}/pins`, bob.auth)).statusCode,
+    ).toBe(200);
     const create = await call('POST', `/v5/boards/${board.id}/sections`, bob.auth, { name: 'Mine' });
     expect(create.statusCode).toBe(403);
     expect(create.json()).toEqual({ code: 403, message: 'Not authorized to create board sections.' });
-    const update = await call('PATCH', `/v5/boards/${board.id}/sections/${section.id}`, bob.auth, { name: 'Mine' });
+    const update = await call('PATCH', `/v5/boards/${board.id}/sections/${section.id}`, bob.auth, {
+      name: 'Mine',
+    });
     expect(update.json()).toEqual({ code: 403, message: 'Not authorized to update board section.' });
     const del = await call('DELETE', `/v5/boards/${board.id}/sections/${section.id}`, bob.auth);
     expect(del.json()).toEqual({ code: 403, message: 'Not authorized to delete board section.' });
@@ -188,16 +213,28 @@ describe('board sections', () => {
     const board = await t.factories.board();
     const names: string[] = [];
     for (let i = 0; i < 30; i++) names.push((await t.factories.section({ board, name: `S${i}` })).name);
-    const first = (await call('GET', `/v5/boards/${board.id}/sections?page_size=25`, board.owner.auth)).json();
+    const first = (
+      await call('GET', `/v5/boards/${board.id}/sections?page_size=25`, board.owner.auth)
+    ).json();
     expect(first.items).toHaveLength(25);
     const second = (
-      await call('GET', `/v5/boards/${board.id}/sections?page_size=25&bookmark=${encodeURIComponent(first.bookmark)}`, board.owner.auth)
+      await call(
+        'GET',
+        `/v5/boards/${board.id}/sections?page_size=25&bookmark=${encodeURIComponent(first.bookmark)}`,
+        board.owner.auth,
+      )
     ).json();
     expect(second.items).toHaveLength(5);
     expect(second.bookmark).toBeNull();
-    expect([...first.items, ...second.items].map((s: { name: string }) => s.name)).toEqual([...names].reverse());
+    expect([...first.items, ...second.items].map((s: { name: string }) => s.name)).toEqual(
+      [...names].reverse(),
+    );
     const other = await t.factories.board({ owner: board.owner });
-    const res = await call('GET', `/v5/boards/${other.id}/sections?bookmark=${encodeURIComponent(first.bookmark)}`, board.owner.auth);
+    const res = await call(
+      'GET',
+      `/v5/boards/${other.id}/sections?bookmark=${encodeURIComponent(first.bookmark)}`,
+      board.owner.auth,
+    );
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe(1);
   });
@@ -207,32 +244,39 @@ describe('board sections', () => {
     const bad = await call('PATCH', `/v5/boards/${board.id}/sections/abc`, board.owner.auth, { name: 'x' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toEqual({ code: 1, message: expect.stringContaining('section_id') });
-    const big = await call('DELETE', `/v5/boards/${board.id}/sections/99999999999999999999`, board.owner.auth);
+    const big = await call(
+      'DELETE',
+      `/v5/boards/${board.id}/sections/99999999999999999999`,
+      board.owner.auth,
+    );
     expect(big.statusCode).toBe(404);
   });
 
-  it.each(['board_sections/list', 'board_sections/create', 'board_sections/update', 'board_sections/delete', 'board_sections/list_pins'])(
-    '%s answers 403 code 3 for each required scope missing',
-    async (operationId) => {
-      const board = await t.factories.board();
-      const section = await t.factories.section({ board, name: 'Scoped' });
-      const requests: Record<string, [Method, string, object?]> = {
-        'board_sections/list': ['GET', `/v5/boards/${board.id}/sections`],
-        'board_sections/create': ['POST', `/v5/boards/${board.id}/sections`, { name: 'New' }],
-        'board_sections/update': ['PATCH', `/v5/boards/${board.id}/sections/${section.id}`, { name: 'New' }],
-        'board_sections/delete': ['DELETE', `/v5/boards/${board.id}/sections/${section.id}`],
-        'board_sections/list_pins': ['GET', `/v5/boards/${board.id}/sections/${section.id}/pins`],
-      };
-      const [method, url, payload] = requests[operationId]!;
-      const scopes = specScopes(operationId);
-      expect(scopes.length).toBeGreaterThan(0);
-      for (const scope of scopes) {
-        const headers = await t.factories.tokenWithout(board.owner.user.id, [scope]);
-        const res = await call(method, url, headers, payload);
-        expect(res.statusCode, scope).toBe(403);
-        expect(res.json()).toEqual({ code: 3, message: expect.stringContaining(scope) });
-      }
-      expect(await sectionNames(board.id, board.owner.auth)).toEqual(['Scoped']);
-    },
-  );
+  it.each([
+    'board_sections/list',
+    'board_sections/create',
+    'board_sections/update',
+    'board_sections/delete',
+    'board_sections/list_pins',
+  ])('%s answers 403 code 3 for each required scope missing', async (operationId) => {
+    const board = await t.factories.board();
+    const section = await t.factories.section({ board, name: 'Scoped' });
+    const requests: Record<string, [Method, string, object?]> = {
+      'board_sections/list': ['GET', `/v5/boards/${board.id}/sections`],
+      'board_sections/create': ['POST', `/v5/boards/${board.id}/sections`, { name: 'New' }],
+      'board_sections/update': ['PATCH', `/v5/boards/${board.id}/sections/${section.id}`, { name: 'New' }],
+      'board_sections/delete': ['DELETE', `/v5/boards/${board.id}/sections/${section.id}`],
+      'board_sections/list_pins': ['GET', `/v5/boards/${board.id}/sections/${section.id}/pins`],
+    };
+    const [method, url, payload] = requests[operationId]!;
+    const scopes = specScopes(operationId);
+    expect(scopes.length).toBeGreaterThan(0);
+    for (const scope of scopes) {
+      const headers = await t.factories.tokenWithout(board.owner.user.id, [scope]);
+      const res = await call(method, url, headers, payload);
+      expect(res.statusCode, scope).toBe(403);
+      expect(res.json()).toEqual({ code: 3, message: expect.stringContaining(scope) });
+    }
+    expect(await sectionNames(board.id, board.owner.auth)).toEqual(['Scoped']);
+  });
 });

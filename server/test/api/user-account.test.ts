@@ -17,7 +17,12 @@ describe('user_account/get', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expectSpecResponse('user_account/get', 200, body);
-    expect(body).toMatchObject({ id: alice.user.id, username: 'alice_acct', account_type: 'PINNER', board_count: 0 });
+    expect(body).toMatchObject({
+      id: alice.user.id,
+      username: 'alice_acct',
+      account_type: 'PINNER',
+      board_count: 0,
+    });
   });
 
   it('answers 401 code 2 without a token and with a made-up one', async () => {
@@ -43,7 +48,11 @@ describe('user_account/get', () => {
 
   it('refuses ad_account_id with 403 code 29', async () => {
     const carol = await t.factories.user();
-    const res = await t.app.inject({ method: 'GET', url: '/v5/user_account?ad_account_id=123', headers: carol.auth });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v5/user_account?ad_account_id=123',
+      headers: carol.auth,
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().code).toBe(29);
   });
@@ -51,13 +60,25 @@ describe('user_account/get', () => {
   it('rejects an expired token and a revoked one', async () => {
     const dave = await t.factories.user();
     const expired = await t.factories.token(dave.user.id, ['user_accounts:read'], -1);
-    const res = await t.app.inject({ method: 'GET', url: '/v5/user_account', headers: { authorization: `Bearer ${expired}` } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v5/user_account',
+      headers: { authorization: `Bearer ${expired}` },
+    });
     expect(res.statusCode).toBe(401);
     expect(res.json().message).toContain('expired');
 
-    const issued = await t.app.ctx.tokens.issue({ userId: dave.user.id, appId: await t.app.ctx.apps.builtinCliAppId(), scopes: ['user_accounts:read'] });
+    const issued = await t.app.ctx.tokens.issue({
+      userId: dave.user.id,
+      appId: await t.app.ctx.apps.builtinCliAppId(),
+      scopes: ['user_accounts:read'],
+    });
     expect(await t.app.ctx.tokens.revoke(issued.id)).toBe(true);
-    const revoked = await t.app.inject({ method: 'GET', url: '/v5/user_account', headers: { authorization: `Bearer ${issued.token}` } });
+    const revoked = await t.app.inject({
+      method: 'GET',
+      url: '/v5/user_account',
+      headers: { authorization: `Bearer ${issued.token}` },
+    });
     expect(revoked.statusCode).toBe(401);
   });
 });

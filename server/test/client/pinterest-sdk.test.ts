@@ -18,7 +18,12 @@ type Callback = (error: any, data: any, response: any) => void;
 function call<T = any>(fn: (cb: Callback) => void): Promise<{ data: T; status: number }> {
   return new Promise((resolve, reject) => {
     fn((error, data, response) => {
-      if (error) reject(Object.assign(new Error(`${error.status}: ${response?.text ?? error.message}`), { status: error.status }));
+      if (error)
+        reject(
+          Object.assign(new Error(`${error.status}: ${response?.text ?? error.message}`), {
+            status: error.status,
+          }),
+        );
       else resolve({ data, status: response.status });
     });
   });
@@ -53,7 +58,9 @@ describe(`a published Pinterest v5 client (pinterest-sdk) against Corkboard on $
     const account = await call((cb) => userApi.userAccountGet({}, cb));
     expect(account.data.username).toBe(username);
 
-    const board = await call((cb) => boardsApi.boardsCreate({ name: 'SDK board', description: 'made by pinterest-sdk' }, cb));
+    const board = await call((cb) =>
+      boardsApi.boardsCreate({ name: 'SDK board', description: 'made by pinterest-sdk' }, cb),
+    );
     expect(board.status).toBe(201);
     const boardId: string = board.data.id;
     expect(boardId).toMatch(/^\d+$/);
@@ -70,7 +77,9 @@ describe(`a published Pinterest v5 client (pinterest-sdk) against Corkboard on $
     const sections = await call((cb) => boardsApi.boardSectionsList(boardId, {}, cb));
     expect(sections.data.items.map((s: { id: string }) => s.id)).toEqual([sectionId]);
 
-    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3366cc' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3366cc' } })
+      .png()
+      .toBuffer();
     const pin = await call((cb) =>
       pinsApi.pinsCreate(
         {
@@ -79,7 +88,11 @@ describe(`a published Pinterest v5 client (pinterest-sdk) against Corkboard on $
           title: 'SDK pin',
           description: 'from a real client',
           link: 'https://example.com/sdk',
-          media_source: { source_type: 'image_base64', content_type: 'image/png', data: png.toString('base64') },
+          media_source: {
+            source_type: 'image_base64',
+            content_type: 'image/png',
+            data: png.toString('base64'),
+          },
         },
         cb,
       ),
@@ -88,7 +101,12 @@ describe(`a published Pinterest v5 client (pinterest-sdk) against Corkboard on $
     const pinId: string = pin.data.id;
 
     const gotPin = await call((cb) => pinsApi.pinsGet(pinId, {}, cb));
-    expect(gotPin.data).toMatchObject({ id: pinId, title: 'SDK pin', board_id: boardId, board_section_id: sectionId });
+    expect(gotPin.data).toMatchObject({
+      id: pinId,
+      title: 'SDK pin',
+      board_id: boardId,
+      board_section_id: sectionId,
+    });
     expect(gotPin.data.media.media_type).toBe('image');
 
     const boardPins = await call((cb) => boardsApi.boardsListPins(boardId, {}, cb));

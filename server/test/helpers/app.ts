@@ -10,7 +10,8 @@ import type { App } from '../../src/http/types.js';
 import { Factories } from './factories.js';
 
 export const TEST_DATABASE = process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
-export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_POSTGRES_URL =
+  process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_PUBLIC_URL = 'http://corkboard.test';
 
 export interface TestApp {
@@ -31,7 +32,12 @@ export async function openTestDatabase(): Promise<{ database: DatabaseHandle; dr
     await admin.connect();
     await admin.query(`create schema ${schema}`);
     await admin.end();
-    const database = openDatabase({ databaseUrl: TEST_POSTGRES_URL, sqlitePath: '', pgSchema: schema, pgPoolSize: 4 });
+    const database = openDatabase({
+      databaseUrl: TEST_POSTGRES_URL,
+      sqlitePath: '',
+      pgSchema: schema,
+      pgPoolSize: 4,
+    });
     return {
       database,
       async dropAll() {
@@ -80,7 +86,8 @@ export async function buildTestApp(
       await app.close();
       await dropAll();
       fs.rmSync(dataDir, { recursive: true, force: true });
-      if (serverErrors.length > 0) throw new Error(`Requests answered with a 5xx:\n${serverErrors.join('\n')}`);
+      if (serverErrors.length > 0)
+        throw new Error(`Requests answered with a 5xx:\n${serverErrors.join('\n')}`);
     },
   };
 }

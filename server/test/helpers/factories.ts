@@ -62,7 +62,12 @@ export class Factories {
 
   async token(userId: string, scopes: Scope[], ttlSeconds?: number): Promise<string> {
     const ctx = this.app.ctx;
-    const issued = await ctx.tokens.issue({ userId, appId: await ctx.apps.builtinCliAppId(), scopes, ttlSeconds });
+    const issued = await ctx.tokens.issue({
+      userId,
+      appId: await ctx.apps.builtinCliAppId(),
+      scopes,
+      ttlSeconds,
+    });
     return issued.token;
   }
 
@@ -87,7 +92,9 @@ export class Factories {
   }
 
   /** A board section through SectionsService (on a new board unless one is given). */
-  async section(options: { board?: BoardRow & { owner: TestUser }; name?: string } = {}): Promise<SectionRow> {
+  async section(
+    options: { board?: BoardRow & { owner: TestUser }; name?: string } = {},
+  ): Promise<SectionRow> {
     const board = options.board ?? (await this.board());
     return this.app.ctx.sections.create(viewerOf(board.owner), board.id, {
       name: options.name ?? `Section ${randomBytes(4).toString('hex')}`,
@@ -129,7 +136,10 @@ export class Factories {
       return {
         original: { key: `${prefix}/original.jpg`, width: 1200, height: 900 },
         sizes: Object.fromEntries(
-          PIN_IMAGE_SIZES.map((size) => [size, { key: `${prefix}/${size}.jpg`, width: dims[size]![0], height: dims[size]![1] }]),
+          PIN_IMAGE_SIZES.map((size) => [
+            size,
+            { key: `${prefix}/${size}.jpg`, width: dims[size]![0], height: dims[size]![1] },
+          ]),
         ) as StoredImage['sizes'],
         dominantColor: '#336699',
       };
@@ -137,7 +147,12 @@ export class Factories {
     return {
       root,
       type: items > 1 ? 'multiple_images' : 'image',
-      items: Array.from({ length: items }, (_, i) => ({ image: image(i), title: null, link: null, description: null })),
+      items: Array.from({ length: items }, (_, i) => ({
+        image: image(i),
+        title: null,
+        link: null,
+        description: null,
+      })),
     };
   }
 }

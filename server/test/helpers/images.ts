@@ -13,13 +13,21 @@ function solid(width: number, height: number, rgb: [number, number, number]) {
 }
 
 /** A small solid-colour PNG made on the spot (no fixture files). */
-export async function testPng(rgb: [number, number, number] = [200, 40, 40], width = 64, height = 48): Promise<TestImage> {
+export async function testPng(
+  rgb: [number, number, number] = [200, 40, 40],
+  width = 64,
+  height = 48,
+): Promise<TestImage> {
   const data = await solid(width, height, rgb).png().toBuffer();
   return { base64: data.toString('base64'), contentType: 'image/png', width, height };
 }
 
 /** A small solid-colour JPEG made on the spot. */
-export async function testJpeg(rgb: [number, number, number] = [30, 90, 200], width = 80, height = 60): Promise<TestImage> {
+export async function testJpeg(
+  rgb: [number, number, number] = [30, 90, 200],
+  width = 80,
+  height = 60,
+): Promise<TestImage> {
   const data = await solid(width, height, rgb).jpeg().toBuffer();
   return { base64: data.toString('base64'), contentType: 'image/jpeg', width, height };
 }
@@ -35,7 +43,10 @@ export function base64Source(image: TestImage) {
 }
 
 /** `media_source` for a carousel of these images. */
-export function carouselSource(images: TestImage[], extra: (i: number) => Record<string, string | undefined> = () => ({})) {
+export function carouselSource(
+  images: TestImage[],
+  extra: (i: number) => Record<string, string | undefined> = () => ({}),
+) {
   return {
     source_type: 'multiple_image_base64',
     items: images.map((image, i) => ({ content_type: image.contentType, data: image.base64, ...extra(i) })),

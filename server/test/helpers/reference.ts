@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 /** Pinterest's spec lives beside the checkout, never inside it (DESIGN.md). */
-export const REFERENCE_SPEC_PATH = path.resolve(repoRoot, '../shared/reference/pinterest-api-v5/openapi.json');
+export const REFERENCE_SPEC_PATH = path.resolve(
+  repoRoot,
+  '../shared/reference/pinterest-api-v5/openapi.json',
+);
 
 export function referenceSpecAvailable(): boolean {
   return fs.existsSync(REFERENCE_SPEC_PATH);

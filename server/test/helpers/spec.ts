@@ -18,7 +18,15 @@ function getAjv(): Ajv {
   ajv = new Ajv({ strict: false, allErrors: true, discriminator: false, validateFormats: true });
   addFormats(ajv);
   // OpenAPI 3.0 keywords ajv does not know.
-  for (const keyword of ['example', 'examples', 'readOnly', 'writeOnly', 'xml', 'externalDocs', 'deprecated']) {
+  for (const keyword of [
+    'example',
+    'examples',
+    'readOnly',
+    'writeOnly',
+    'xml',
+    'externalDocs',
+    'deprecated',
+  ]) {
     try {
       ajv.addKeyword(keyword);
     } catch {
@@ -84,7 +92,10 @@ function strictProblems(schema: Json, data: Json, at: string, optional: Readonly
     let candidates = branches;
     if (schema.discriminator && typeof data === 'object') {
       const mapped = schema.discriminator.mapping?.[data[schema.discriminator.propertyName]];
-      if (!mapped) return [`${at}: ${schema.discriminator.propertyName}=${data[schema.discriminator.propertyName]} is not one of the spec's`];
+      if (!mapped)
+        return [
+          `${at}: ${schema.discriminator.propertyName}=${data[schema.discriminator.propertyName]} is not one of the spec's`,
+        ];
       candidates = [{ $ref: mapped }];
     }
     const fitting = candidates.filter((b) => validatesLoosely(b, data));
@@ -101,7 +112,8 @@ function strictProblems(schema: Json, data: Json, at: string, optional: Readonly
     if (!props) return [];
     const problems: string[] = [];
     for (const key of Object.keys(props)) {
-      if (!(key in data) && !optional.has(key)) problems.push(`${at}.${key}: missing (the spec defines it; send null if unknown)`);
+      if (!(key in data) && !optional.has(key))
+        problems.push(`${at}.${key}: missing (the spec defines it; send null if unknown)`);
     }
     for (const key of Object.keys(data)) {
       if (!(key in props)) problems.push(`${at}.${key}: not defined by the spec`);
@@ -118,13 +130,21 @@ export interface SpecCheckOptions {
 }
 
 /** Asserts a response body matches the reference spec's schema for operation + status, strictly. */
-export function expectSpecResponse(operationId: string, status: number, body: unknown, options: SpecCheckOptions = {}): void {
+export function expectSpecResponse(
+  operationId: string,
+  status: number,
+  body: unknown,
+  options: SpecCheckOptions = {},
+): void {
   const { operation } = findOperation(operationId);
   const response = operation.responses[String(status)] ?? operation.responses.default;
   expect(response, `${operationId} has no ${status} response in the spec`).toBeTruthy();
   const schema = response.content?.['application/json']?.schema;
   if (!schema) {
-    expect(body === undefined || body === '' || body === null, `${operationId} ${status} should have no body`).toBe(true);
+    expect(
+      body === undefined || body === '' || body === null,
+      `${operationId} ${status} should have no body`,
+    ).toBe(true);
     return;
   }
   const validate = getAjv().compile(toAjvSchema(schema));

@@ -102,7 +102,9 @@ describe('address classification', () => {
 describe('the guarded lookup', () => {
   const lookup = (resolve: HostResolver, allowLoopback: boolean, host: string, all = true) =>
     new Promise<{ error: Error | null; address: unknown }>((done) =>
-      createGuardedLookup(resolve, allowLoopback)(host, { all }, (error, address) => done({ error, address })),
+      createGuardedLookup(resolve, allowLoopback)(host, { all }, (error, address) =>
+        done({ error, address }),
+      ),
     );
 
   it('refuses a name when any one of its addresses is not permitted', async () => {
@@ -112,7 +114,9 @@ describe('the guarded lookup', () => {
   });
 
   it('hands back every vetted address, or the first one when asked for one', async () => {
-    expect((await lookup(resolver, true, 'images.test')).address).toEqual([{ address: '127.0.0.1', family: 4 }]);
+    expect((await lookup(resolver, true, 'images.test')).address).toEqual([
+      { address: '127.0.0.1', family: 4 },
+    ]);
     expect((await lookup(resolver, true, 'images.test', false)).address).toBe('127.0.0.1');
   });
 
@@ -168,7 +172,9 @@ describe('guardedFetch against blocked targets', () => {
 
   it('fetches only http and https URLs', async () => {
     expect((await failure(guardedFetch('file:///etc/passwd', base()))).code).toBe('unsupported_protocol');
-    expect((await failure(guardedFetch('ftp://images.test/a.jpg', base()))).code).toBe('unsupported_protocol');
+    expect((await failure(guardedFetch('ftp://images.test/a.jpg', base()))).code).toBe(
+      'unsupported_protocol',
+    );
     expect((await failure(guardedFetch('not a url', base()))).code).toBe('invalid_url');
   });
 
@@ -303,7 +309,9 @@ describe('guardedFetch against a loopback server', () => {
   });
 
   it('refuses a declared Content-Length over the cap without reading the body', async () => {
-    const error = await failure(guardedFetch(server.url('/declared-huge'), base({ maxBytes: 20 * 1024 * 1024 })));
+    const error = await failure(
+      guardedFetch(server.url('/declared-huge'), base({ maxBytes: 20 * 1024 * 1024 })),
+    );
     expect(error.code).toBe('too_large');
     expect(error.message).toBe('the response is larger than 20 MB');
   });

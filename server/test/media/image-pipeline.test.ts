@@ -36,11 +36,15 @@ describe('processImage', () => {
   });
 
   it('decides the format by content and refuses what is not an image', async () => {
-    expect(await rejection(Buffer.from('<html>hello</html>'))).toBe('is not an image (expected JPEG, PNG, WebP or GIF)');
+    expect(await rejection(Buffer.from('<html>hello</html>'))).toBe(
+      'is not an image (expected JPEG, PNG, WebP or GIF)',
+    );
     expect(await rejection(Buffer.alloc(0))).toBe('is empty');
     const webp = await solid(50, 50, '#00ff00', 'webp');
     expect(sniffImageFormat(webp)).toBe('webp');
-    expect(await rejection(webp, { ...limits, formats: ['jpeg', 'png'] })).toBe('is a WebP image; only JPEG or PNG images are accepted');
+    expect(await rejection(webp, { ...limits, formats: ['jpeg', 'png'] })).toBe(
+      'is a WebP image; only JPEG or PNG images are accepted',
+    );
   });
 
   it('refuses a file that starts like a JPEG but is garbage after the signature', async () => {
@@ -50,7 +54,9 @@ describe('processImage', () => {
 
   it('refuses a truncated JPEG', async () => {
     const whole = await noisy(800, 600, 'jpeg');
-    expect(await rejection(whole.subarray(0, Math.floor(whole.length / 2)))).toMatch(/^could not be (read|decoded) as a JPEG image/);
+    expect(await rejection(whole.subarray(0, Math.floor(whole.length / 2)))).toMatch(
+      /^could not be (read|decoded) as a JPEG image/,
+    );
   });
 
   it('strips EXIF, GPS and every other metadata from all stored files', async () => {
@@ -79,11 +85,22 @@ describe('processImage', () => {
   it("makes Pinterest's four sizes with the right dimensions from a large image", async () => {
     const result = await processImage(await solid(2400, 1800, '#336699'), limits);
     expect(result.original).toMatchObject({ format: 'jpeg', width: 2400, height: 1800 });
-    const dims = Object.fromEntries(PIN_IMAGE_SIZES.map((s) => [s, [result.sizes[s].width, result.sizes[s].height]]));
-    expect(dims).toEqual({ '150x150': [150, 150], '400x300': [400, 300], '600x': [600, 450], '1200x': [1200, 900] });
+    const dims = Object.fromEntries(
+      PIN_IMAGE_SIZES.map((s) => [s, [result.sizes[s].width, result.sizes[s].height]]),
+    );
+    expect(dims).toEqual({
+      '150x150': [150, 150],
+      '400x300': [400, 300],
+      '600x': [600, 450],
+      '1200x': [1200, 900],
+    });
     for (const size of PIN_IMAGE_SIZES) {
       const meta = await sharp(result.sizes[size].data).metadata();
-      expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', result.sizes[size].width, result.sizes[size].height]);
+      expect([meta.format, meta.width, meta.height]).toEqual([
+        'jpeg',
+        result.sizes[size].width,
+        result.sizes[size].height,
+      ]);
     }
   });
 
@@ -102,16 +119,28 @@ describe('processImage', () => {
   });
 
   it('gives the dominant colour of a solid red image as red', async () => {
-    expect((await processImage(await solid(300, 200, '#ff0000', 'png'), limits)).dominantColor).toBe('#ff0000');
-    const [r, g, b] = rgbOf((await processImage(await solid(300, 200, '#ff0000', 'jpeg'), limits)).dominantColor);
+    expect((await processImage(await solid(300, 200, '#ff0000', 'png'), limits)).dominantColor).toBe(
+      '#ff0000',
+    );
+    const [r, g, b] = rgbOf(
+      (await processImage(await solid(300, 200, '#ff0000', 'jpeg'), limits)).dominantColor,
+    );
     expect(r).toBeGreaterThanOrEqual(248);
     expect(g).toBeLessThanOrEqual(8);
     expect(b).toBeLessThanOrEqual(8);
   });
 
   it('takes the colour covering most of the picture, not the average', async () => {
-    const mostlyBlue = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#0000ff' } })
-      .composite([{ input: { create: { width: 60, height: 100, channels: 3, background: '#ffff00' } }, left: 0, top: 0 }])
+    const mostlyBlue = await sharp({
+      create: { width: 200, height: 100, channels: 3, background: '#0000ff' },
+    })
+      .composite([
+        {
+          input: { create: { width: 60, height: 100, channels: 3, background: '#ffff00' } },
+          left: 0,
+          top: 0,
+        },
+      ])
       .png()
       .toBuffer();
     expect((await processImage(mostlyBlue, limits)).dominantColor).toBe('#0000ff');
@@ -121,7 +150,9 @@ describe('processImage', () => {
   it('stores an opaque WebP as JPEG, and a GIF or a transparent WebP as PNG', async () => {
     expect((await processImage(await solid(64, 64, '#00ff00', 'webp'), limits)).original.format).toBe('jpeg');
     expect((await processImage(await solid(64, 64, '#00ff00', 'gif'), limits)).original.format).toBe('png');
-    const transparent = await sharp({ create: { width: 64, height: 64, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+    const transparent = await sharp({
+      create: { width: 64, height: 64, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
       .webp()
       .toBuffer();
     const result = await processImage(transparent, limits);

@@ -2,7 +2,12 @@
 import sharp from 'sharp';
 import { deflateSync } from 'node:zlib';
 
-export async function solid(width: number, height: number, colour: string, format: 'jpeg' | 'png' | 'webp' | 'gif' = 'jpeg'): Promise<Buffer> {
+export async function solid(
+  width: number,
+  height: number,
+  colour: string,
+  format: 'jpeg' | 'png' | 'webp' | 'gif' = 'jpeg',
+): Promise<Buffer> {
   const image = sharp({ create: { width, height, channels: 3, background: colour } });
   return image.toFormat(format).toBuffer();
 }
@@ -13,7 +18,12 @@ export async function jpegWithGps(width = 320, height = 240): Promise<Buffer> {
     .jpeg()
     .withExif({
       IFD0: { Make: 'SecretPhoneCo', Copyright: 'Alice Example' },
-      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '51/1 30/1 0/1', GPSLongitudeRef: 'W', GPSLongitude: '0/1 7/1 0/1' },
+      IFD3: {
+        GPSLatitudeRef: 'N',
+        GPSLatitude: '51/1 30/1 0/1',
+        GPSLongitudeRef: 'W',
+        GPSLongitude: '0/1 7/1 0/1',
+      },
     })
     .toBuffer();
 }
@@ -67,7 +77,15 @@ export const rgbOf = (hex: string): [number, number, number] => [
 
 /** Gaussian noise: an image that compresses badly, for byte-size limits. */
 export async function noisy(width: number, height: number, format: 'jpeg' | 'png' = 'jpeg'): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+  return sharp({
+    create: {
+      width,
+      height,
+      channels: 3,
+      background: '#000000',
+      noise: { type: 'gaussian', mean: 128, sigma: 40 },
+    },
+  })
     .toFormat(format)
     .toBuffer();
 }

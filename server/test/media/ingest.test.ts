@@ -82,7 +82,10 @@ afterAll(async () => {
 
 describe('MediaService.ingest', () => {
   it('stores a base64 JPEG under one sharded root with the original and four sizes', async () => {
-    const stored = await media.ingest([{ ...base64(cat), title: 'Red', link: 'https://example.com/' }], 'media_source');
+    const stored = await media.ingest(
+      [{ ...base64(cat), title: 'Red', link: 'https://example.com/' }],
+      'media_source',
+    );
     expect(stored.type).toBe('image');
     expect(stored.root).toMatch(/^\d+$/);
     const prefix = mediaRootPrefix(stored.root);
@@ -96,7 +99,9 @@ describe('MediaService.ingest', () => {
     expect(item!.image.sizes['600x']).toEqual({ key: `${files}/0/600x.jpg`, width: 600, height: 450 });
     expect(item!.image.dominantColor).toMatch(/^#[0-9a-f]{6}$/);
     expect(filesUnder(path.join(mediaDir, prefix))).toEqual(
-      ['0/150x150.jpg', '0/1200x.jpg', '0/400x300.jpg', '0/600x.jpg', '0/original.jpg'].map((f) => path.join(token, ...f.split('/'))).sort(),
+      ['0/150x150.jpg', '0/1200x.jpg', '0/400x300.jpg', '0/600x.jpg', '0/original.jpg']
+        .map((f) => path.join(token, ...f.split('/')))
+        .sort(),
     );
     expect(media.urlFor(item!.image.original.key)).toBe(`${TEST_PUBLIC_URL}/media/${files}/0/original.jpg`);
   });
@@ -128,13 +133,21 @@ describe('MediaService.ingest', () => {
   it('refuses base64 declared image/png whose bytes are a JPEG, naming the field', async () => {
     const error = await apiFailure(media.ingest([base64(cat, 'image/png')], 'media_source'));
     expect(error).toMatchObject({ statusCode: 400, code: 1 });
-    expect(error.message).toBe("Invalid request: 'media_source.data' is declared image/png but the data is a JPEG image.");
+    expect(error.message).toBe(
+      "Invalid request: 'media_source.data' is declared image/png but the data is a JPEG image.",
+    );
   });
 
   it('refuses base64 that is not an image at all', async () => {
-    const error = await apiFailure(media.ingest([base64(Buffer.from('just some text, honest'))], 'media_source'));
-    expect(error.message).toBe("Invalid request: 'media_source.data' is declared image/jpeg but the data is not an image.");
-    const notBase64 = await apiFailure(media.ingest([{ kind: 'base64', data: 'a$b', contentType: 'image/jpeg' }], 'media_source'));
+    const error = await apiFailure(
+      media.ingest([base64(Buffer.from('just some text, honest'))], 'media_source'),
+    );
+    expect(error.message).toBe(
+      "Invalid request: 'media_source.data' is declared image/jpeg but the data is not an image.",
+    );
+    const notBase64 = await apiFailure(
+      media.ingest([{ kind: 'base64', data: 'a$b', contentType: 'image/jpeg' }], 'media_source'),
+    );
     expect(notBase64.message).toContain('is not valid base64');
   });
 
@@ -145,21 +158,31 @@ describe('MediaService.ingest', () => {
   });
 
   it('answers a URL whose body is not an image with a 400 that says so', async () => {
-    const error = await apiFailure(media.ingest([{ kind: 'url', url: server.url('/page.html') }], 'media_source'));
+    const error = await apiFailure(
+      media.ingest([{ kind: 'url', url: server.url('/page.html') }], 'media_source'),
+    );
     expect(error).toMatchObject({ statusCode: 400, code: 1 });
-    expect(error.message).toBe("Invalid request: 'media_source.url' is not an image (expected JPEG, PNG, WebP or GIF).");
+    expect(error.message).toBe(
+      "Invalid request: 'media_source.url' is not an image (expected JPEG, PNG, WebP or GIF).",
+    );
   });
 
   it('answers a URL that redirects to a private address with a 400 that says so', async () => {
-    const error = await apiFailure(media.ingest([{ kind: 'url', url: server.url('/to-internal.jpg') }], 'media_source'));
+    const error = await apiFailure(
+      media.ingest([{ kind: 'url', url: server.url('/to-internal.jpg') }], 'media_source'),
+    );
     expect(error.message).toBe(
       "Invalid request: 'media_source.url' could not be fetched: internal.test resolves to a private address, which is not allowed.",
     );
   });
 
   it('answers a missing remote image with a 400 naming the HTTP status', async () => {
-    const error = await apiFailure(media.ingest([{ kind: 'url', url: server.url('/no-such.jpg') }], 'media_source'));
-    expect(error.message).toBe("Invalid request: 'media_source.url' could not be fetched: HTTP 404 from the server.");
+    const error = await apiFailure(
+      media.ingest([{ kind: 'url', url: server.url('/no-such.jpg') }], 'media_source'),
+    );
+    expect(error.message).toBe(
+      "Invalid request: 'media_source.url' could not be fetched: HTTP 404 from the server.",
+    );
   });
 
   it('refuses a PNG whose header claims 20000×20000 pixels', async () => {
@@ -216,7 +239,9 @@ describe('carousels', () => {
       const error = await apiFailure(
         media.ingest([base64(cat), { kind: 'url', url: server.url('/after-first.jpg') }], 'media_source'),
       );
-      expect(error.message).toBe("Invalid request: 'media_source.items[1].url' could not be fetched: HTTP 404 from the server.");
+      expect(error.message).toBe(
+        "Invalid request: 'media_source.items[1].url' could not be fetched: HTTP 404 from the server.",
+      );
     } finally {
       spy.mockRestore();
     }
@@ -230,7 +255,9 @@ describe('carousels', () => {
     const error = await apiFailure(
       media.ingest([base64(Buffer.from('garbage'), 'image/png'), base64(cat), base64(cat)], 'media_source'),
     );
-    expect(error.message).toBe("Invalid request: 'media_source.items[0].data' is declared image/png but the data is not an image.");
+    expect(error.message).toBe(
+      "Invalid request: 'media_source.items[0].data' is declared image/png but the data is not an image.",
+    );
     expect(filesUnder(mediaDir)).toEqual(before);
   });
 });
@@ -238,7 +265,10 @@ describe('carousels', () => {
 describe("Corkboard's own media URLs", () => {
   let first: StoredPinMedia;
   beforeAll(async () => {
-    first = await media.ingest([base64(await solid(700, 500, '#2255aa', 'png'), 'image/png')], 'media_source');
+    first = await media.ingest(
+      [base64(await solid(700, 500, '#2255aa', 'png'), 'image/png')],
+      'media_source',
+    );
   });
 
   it('copies the original behind a /media/ URL from storage without any network', async () => {
@@ -249,7 +279,11 @@ describe("Corkboard's own media URLs", () => {
 
     const copy = await media.ingest([{ kind: 'url', url }], 'media_source');
     expect(copy.root).not.toBe(first.root);
-    expect(copy.items[0]!.image.original).toEqual({ key: `${filesPrefixOf(copy)}/0/original.png`, width: 700, height: 500 });
+    expect(copy.items[0]!.image.original).toEqual({
+      key: `${filesPrefixOf(copy)}/0/original.png`,
+      width: 700,
+      height: 500,
+    });
     expect(filesPrefixOf(copy).startsWith(`${mediaRootPrefix(copy.root)}/`)).toBe(true);
     expect(copy.items[0]!.image.dominantColor).toBe('#2255aa');
     expect(lookups.length).toBe(lookupsBefore);
@@ -258,10 +292,20 @@ describe("Corkboard's own media URLs", () => {
 
   it('answers an unknown /media/ key with a 400', async () => {
     const error = await apiFailure(
-      media.ingest([{ kind: 'url', url: `${TEST_PUBLIC_URL}/media/pins/00/1234500/${'ab'.repeat(16)}/0/1200x.jpg` }], 'media_source'),
+      media.ingest(
+        [{ kind: 'url', url: `${TEST_PUBLIC_URL}/media/pins/00/1234500/${'ab'.repeat(16)}/0/1200x.jpg` }],
+        'media_source',
+      ),
     );
-    expect(error.message).toBe("Invalid request: 'media_source.url' names a Corkboard media file that does not exist.");
-    const malformed = await apiFailure(media.ingest([{ kind: 'url', url: `${TEST_PUBLIC_URL}/media/..%2F..%2Fcorkboard.sqlite` }], 'media_source'));
+    expect(error.message).toBe(
+      "Invalid request: 'media_source.url' names a Corkboard media file that does not exist.",
+    );
+    const malformed = await apiFailure(
+      media.ingest(
+        [{ kind: 'url', url: `${TEST_PUBLIC_URL}/media/..%2F..%2Fcorkboard.sqlite` }],
+        'media_source',
+      ),
+    );
     expect(malformed.message).toContain('names a Corkboard media file that does not exist');
   });
 
@@ -278,7 +322,13 @@ describe('limits from the configuration', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const service = new MediaService(
     new LocalDiskStorage(dir),
-    loadConfig({ DATA_DIR: dir, PUBLIC_URL: TEST_PUBLIC_URL, IMAGE_MAX_BYTES: '4096', FETCH_TIMEOUT_MS: '200', FETCH_ALLOW_LOOPBACK: 'true' }),
+    loadConfig({
+      DATA_DIR: dir,
+      PUBLIC_URL: TEST_PUBLIC_URL,
+      IMAGE_MAX_BYTES: '4096',
+      FETCH_TIMEOUT_MS: '200',
+      FETCH_ALLOW_LOOPBACK: 'true',
+    }),
     new IdGenerator(7),
     { resolve },
   );
@@ -295,21 +345,36 @@ describe('limits from the configuration', () => {
     server.route('/noisy.jpg', (_req, res) => {
       res.writeHead(200, { 'content-type': 'image/jpeg' }).end(big);
     });
-    const error = await apiFailure(service.ingest([{ kind: 'url', url: server.url('/noisy.jpg') }], 'media_source'));
-    expect(error.message).toBe("Invalid request: 'media_source.url' could not be fetched: the response is larger than 4 KB.");
+    const error = await apiFailure(
+      service.ingest([{ kind: 'url', url: server.url('/noisy.jpg') }], 'media_source'),
+    );
+    expect(error.message).toBe(
+      "Invalid request: 'media_source.url' could not be fetched: the response is larger than 4 KB.",
+    );
   });
 
   it('gives up on a slow server after FETCH_TIMEOUT_MS', async () => {
     server.route('/slow.jpg', () => undefined);
-    const error = await apiFailure(service.ingest([{ kind: 'url', url: server.url('/slow.jpg') }], 'media_source'));
-    expect(error.message).toBe("Invalid request: 'media_source.url' could not be fetched: the request timed out after 0.2 s.");
+    const error = await apiFailure(
+      service.ingest([{ kind: 'url', url: server.url('/slow.jpg') }], 'media_source'),
+    );
+    expect(error.message).toBe(
+      "Invalid request: 'media_source.url' could not be fetched: the request timed out after 0.2 s.",
+    );
   });
 
   it('refuses loopback when FETCH_ALLOW_LOOPBACK is off', async () => {
-    const strict = new MediaService(new LocalDiskStorage(dir), loadConfig({ DATA_DIR: dir, PUBLIC_URL: TEST_PUBLIC_URL }), new IdGenerator(8), {
-      resolve,
-    });
-    const error = await apiFailure(strict.ingest([{ kind: 'url', url: server.url('/cat.jpg') }], 'media_source'));
+    const strict = new MediaService(
+      new LocalDiskStorage(dir),
+      loadConfig({ DATA_DIR: dir, PUBLIC_URL: TEST_PUBLIC_URL }),
+      new IdGenerator(8),
+      {
+        resolve,
+      },
+    );
+    const error = await apiFailure(
+      strict.ingest([{ kind: 'url', url: server.url('/cat.jpg') }], 'media_source'),
+    );
     expect(error.message).toContain('images.test resolves to a loopback address');
   });
 });
@@ -338,13 +403,20 @@ describe('GET /media/*', () => {
   it('answers a matching If-None-Match with 304 and no body', async () => {
     const key = stored.items[0]!.image.original.key;
     const first = await t.app.inject({ method: 'GET', url: `/media/${key}` });
-    const again = await t.app.inject({ method: 'GET', url: `/media/${key}`, headers: { 'if-none-match': first.headers.etag as string } });
+    const again = await t.app.inject({
+      method: 'GET',
+      url: `/media/${key}`,
+      headers: { 'if-none-match': first.headers.etag as string },
+    });
     expect(again.statusCode).toBe(304);
     expect(again.rawPayload.length).toBe(0);
   });
 
   it('answers a missing key with a Pinterest-shaped 404', async () => {
-    const res = await t.app.inject({ method: 'GET', url: `/media/${mediaRootPrefix(stored.root)}/0/9999x.jpg` });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/media/${mediaRootPrefix(stored.root)}/0/9999x.jpg`,
+    });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({ code: 404, message: 'Media not found.' });
   });

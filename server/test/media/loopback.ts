@@ -69,18 +69,24 @@ export function installLoopbackTripwire(): { fired: string[]; uninstall(): void 
       const lookup = options.lookup;
       if (lookup) {
         options.lookup = ((hostname: string, lookupOptions: object, callback: (...a: unknown[]) => void) =>
-          lookup(hostname, lookupOptions as never, ((err: Error | null, address: unknown, family?: number) => {
-            if (!err) {
-              const list = Array.isArray(address) ? (address as { address: string }[]).map((a) => a.address) : [address as string];
-              const outside = list.filter((a) => !isLoopback(a));
-              if (outside.length > 0) {
-                fired.push(...outside);
-                callback(new Error(`TRIPWIRE: ${hostname} → ${outside.join(', ')}`));
-                return;
+          lookup(
+            hostname,
+            lookupOptions as never,
+            ((err: Error | null, address: unknown, family?: number) => {
+              if (!err) {
+                const list = Array.isArray(address)
+                  ? (address as { address: string }[]).map((a) => a.address)
+                  : [address as string];
+                const outside = list.filter((a) => !isLoopback(a));
+                if (outside.length > 0) {
+                  fired.push(...outside);
+                  callback(new Error(`TRIPWIRE: ${hostname} → ${outside.join(', ')}`));
+                  return;
+                }
               }
-            }
-            callback(err, address, family);
-          }) as never)) as never;
+              callback(err, address, family);
+            }) as never,
+          )) as never;
       }
     }
     return original.apply(this, args);

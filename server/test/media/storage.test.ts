@@ -11,7 +11,11 @@ const storage = new LocalDiskStorage(root);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const filesUnder = (folder: string): string[] =>
-  fs.existsSync(folder) ? (fs.readdirSync(folder, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(folder, f)).isFile()) : [];
+  fs.existsSync(folder)
+    ? (fs.readdirSync(folder, { recursive: true }) as string[]).filter((f) =>
+        fs.statSync(path.join(folder, f)).isFile(),
+      )
+    : [];
 
 describe('LocalDiskStorage', () => {
   it('stores and reads back a file by key', async () => {

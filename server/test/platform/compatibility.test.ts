@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderApiCompatibility } from '../../src/http/compatibility.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 
-const docPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/api-compatibility.md');
+const docPath = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../docs/api-compatibility.md',
+);
 
 describe('docs/api-compatibility.md', () => {
   let t: TestApp;
@@ -23,7 +26,13 @@ describe('docs/api-compatibility.md', () => {
 
   it('lists the operations of this issue as implemented', () => {
     const doc = fs.readFileSync(docPath, 'utf8');
-    for (const id of ['user_account/get', 'boards/list', 'boards/list_pins', 'board_sections/list_pins', 'pins/save']) {
+    for (const id of [
+      'user_account/get',
+      'boards/list',
+      'boards/list_pins',
+      'board_sections/list_pins',
+      'pins/save',
+    ]) {
       expect(doc).toContain(`| \`${id}\` |`);
       expect(t.app.unimplementedOperations).not.toContain(id);
     }

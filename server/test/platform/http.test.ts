@@ -44,7 +44,11 @@ describe('HTTP basics', () => {
 
   it('ignores unknown query parameters, as Pinterest does', async () => {
     const user = await t.factories.user();
-    const res = await t.app.inject({ method: 'GET', url: '/v5/user_account?utm_source=x&foo=bar', headers: user.auth });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v5/user_account?utm_source=x&foo=bar',
+      headers: user.auth,
+    });
     expect(res.statusCode).toBe(200);
   });
 

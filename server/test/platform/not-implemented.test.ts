@@ -30,16 +30,27 @@ describe('operations Corkboard does not implement', () => {
       const url = toFastifyPath(op.path).replace(/:([a-z_]+)/g, '1');
       const res = await t.app.inject({ method: op.method as 'GET', url });
       expect(res.statusCode, `${op.method} ${url} (${op.operationId})`).not.toBe(404);
-      expect(res.statusCode === 501 || res.statusCode < 500, `${op.method} ${url} (${op.operationId}) got ${res.statusCode}`).toBe(true);
+      expect(
+        res.statusCode === 501 || res.statusCode < 500,
+        `${op.method} ${url} (${op.operationId}) got ${res.statusCode}`,
+      ).toBe(true);
     }
   });
 
-  it.runIf(referenceSpecAvailable())('the committed operation list matches the reference spec (run npm run gen:operations)', async () => {
-    const spec = loadReferenceSpec();
-    const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/gen-reference-operations.mjs');
-    expect(fs.existsSync(script)).toBe(true);
-    const { referenceOperations } = (await import(script)) as { referenceOperations: (s: unknown) => unknown[] };
-    expect(reference.specVersion).toBe(spec.info.version);
-    expect(reference.operations).toEqual(referenceOperations(spec));
-  });
+  it.runIf(referenceSpecAvailable())(
+    'the committed operation list matches the reference spec (run npm run gen:operations)',
+    async () => {
+      const spec = loadReferenceSpec();
+      const script = path.resolve(
+        path.dirname(fileURLToPath(import.meta.url)),
+        '../../scripts/gen-reference-operations.mjs',
+      );
+      expect(fs.existsSync(script)).toBe(true);
+      const { referenceOperations } = (await import(script)) as {
+        referenceOperations: (s: unknown) => unknown[];
+      };
+      expect(reference.specVersion).toBe(spec.info.version);
+      expect(reference.operations).toEqual(referenceOperations(spec));
+    },
+  );
 });

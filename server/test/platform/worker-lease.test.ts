@@ -15,7 +15,9 @@ describe(`worker number leases on ${TEST_DATABASE}`, () => {
   });
 
   it('gives concurrent processes different worker numbers', async () => {
-    const leases = await Promise.all(Array.from({ length: 5 }, () => WorkerLease.acquire(handle.database.db)));
+    const leases = await Promise.all(
+      Array.from({ length: 5 }, () => WorkerLease.acquire(handle.database.db)),
+    );
     expect(new Set(leases.map((l) => l.workerId)).size).toBe(5);
     await Promise.all(leases.map((l) => l.release()));
   });
@@ -33,7 +35,9 @@ describe(`worker number leases on ${TEST_DATABASE}`, () => {
     await handle.database.db
       .insertInto('worker_leases')
       .values({ worker_id: 0, holder: 'crashed-process', expires_at_ms: Date.now() - 1000 })
-      .onConflict((oc) => oc.column('worker_id').doUpdateSet({ holder: 'crashed-process', expires_at_ms: Date.now() - 1000 }))
+      .onConflict((oc) =>
+        oc.column('worker_id').doUpdateSet({ holder: 'crashed-process', expires_at_ms: Date.now() - 1000 }),
+      )
       .execute();
     const lease = await WorkerLease.acquire(handle.database.db);
     expect(lease.workerId).toBe(0);

@@ -81,7 +81,9 @@ export const migration0001: Migration = {
       name_key varchar(180) not null,
       created_at ${ts} not null
     )`.execute(db);
-    await sql`create unique index board_sections_board_name on board_sections (board_id, name_key)`.execute(db);
+    await sql`create unique index board_sections_board_name on board_sections (board_id, name_key)`.execute(
+      db,
+    );
 
     await sql`create table pins (
       id ${idPk},

@@ -3,7 +3,9 @@ import { Nullable } from '../../http/schema-helpers.js';
 
 export const AccountSchema = Type.Object(
   {
-    account_type: Type.Union([Type.Literal('PINNER'), Type.Literal('BUSINESS')], { description: 'Type of account' }),
+    account_type: Type.Union([Type.Literal('PINNER'), Type.Literal('BUSINESS')], {
+      description: 'Type of account',
+    }),
     id: Type.String({ pattern: '^\\d+$', description: 'User account ID.' }),
     profile_image: Type.String({ description: 'URL of the profile image.' }),
     website_url: Type.String({ description: "The account's website." }),

@@ -24,7 +24,8 @@ export class AccountsService {
     if (!USERNAME_PATTERN.test(input.username)) {
       throw badRequest("Invalid field 'username': use 3 to 30 letters, digits or underscores.");
     }
-    if (await this.repo.findByUsername(input.username)) throw conflict(`The username "${input.username}" is taken.`);
+    if (await this.repo.findByUsername(input.username))
+      throw conflict(`The username "${input.username}" is taken.`);
     const id = this.ids.next();
     await this.repo.insert({
       id,

@@ -3,7 +3,9 @@
  * check becomes a 409/404 instead of a 5xx.
  */
 function codeOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String((error as { code: unknown }).code)
+    : undefined;
 }
 
 export function isUniqueViolation(error: unknown): boolean {

@@ -12,7 +12,11 @@ export interface PageRequest {
 }
 
 /** The id the previous page ended on, or null for the first page. 400 for a foreign bookmark. */
-export function afterKey(bookmarks: BookmarkCodec, scope: string, bookmark: string | undefined): string | null {
+export function afterKey(
+  bookmarks: BookmarkCodec,
+  scope: string,
+  bookmark: string | undefined,
+): string | null {
   if (bookmark === undefined || bookmark === '') return null;
   const key = bookmarks.decode(scope, bookmark);
   if (!isValidId(key)) throw badRequest("Invalid request: 'bookmark' is not a bookmark this list returned.");

@@ -171,7 +171,11 @@ export class BoardsRepo {
    * The newest `perBoard` pins' media of each board, for covers and thumbnails, in one query
    * (a ROW_NUMBER window works on both databases). Only pins the viewer may see count.
    */
-  async newestPinMedia(boardIds: string[], visiblePins: VisibleBoards, perBoard: number): Promise<Map<string, PinMediaRecord[]>> {
+  async newestPinMedia(
+    boardIds: string[],
+    visiblePins: VisibleBoards,
+    perBoard: number,
+  ): Promise<Map<string, PinMediaRecord[]>> {
     const result = new Map<string, PinMediaRecord[]>();
     if (boardIds.length === 0) return result;
     const ranked = this.db

@@ -66,7 +66,13 @@ export function registerBoardRoutes(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const caller = callerOf(request);
       const { name, description, privacy, is_ads_only } = request.body;
-      const board = await ctx.boards.create(caller, { name, description, privacy, isAdsOnly: is_ads_only, appId: caller.appId });
+      const board = await ctx.boards.create(caller, {
+        name,
+        description,
+        privacy,
+        isAdsOnly: is_ads_only,
+        appId: caller.appId,
+      });
       return reply.status(201).send(presentBoard(board, urlFor));
     },
   );
@@ -103,7 +109,11 @@ export function registerBoardRoutes(app: App, ctx: AppContext): void {
     },
     async (request) => {
       const { name, description, privacy } = request.body;
-      const board = await ctx.boards.update(callerOf(request), request.params.board_id, { name, description, privacy });
+      const board = await ctx.boards.update(callerOf(request), request.params.board_id, {
+        name,
+        description,
+        privacy,
+      });
       return presentBoard(board, urlFor);
     },
   );

@@ -2,7 +2,10 @@ import { Type, type SchemaOptions, type TUnsafe } from '@sinclair/typebox';
 import { IdString, Nullable } from '../../http/schema-helpers.js';
 
 /** A string enum as OpenAPI writes it (`enum: [...]`), so validation errors list the values. */
-export function StringEnum<const T extends readonly string[]>(values: T, options: SchemaOptions = {}): TUnsafe<T[number]> {
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: SchemaOptions = {},
+): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 
@@ -18,7 +21,8 @@ export const BoardOwnerSchema = Type.Object(
 const BoardMediaSchema = Type.Object(
   {
     image_cover_url: Nullable(Type.String(), {
-      description: "Board cover image: the 400x300 image of the newest Pin the caller can see; null when none.",
+      description:
+        'Board cover image: the 400x300 image of the newest Pin the caller can see; null when none.',
     }),
     pin_thumbnail_urls: Type.Array(Type.String(), {
       description: 'Board pin thumbnail urls: 150x150 images of up to 5 newest Pins the caller can see.',
@@ -39,7 +43,9 @@ function boardFields(privacy: ReturnType<typeof StringEnum>) {
     description: Nullable(Type.String(), { description: 'Description of the board.' }),
     owner: BoardOwnerSchema,
     privacy,
-    is_ads_only: Type.Boolean({ description: 'Whether the board is ad-only (its privacy is then PROTECTED).' }),
+    is_ads_only: Type.Boolean({
+      description: 'Whether the board is ad-only (its privacy is then PROTECTED).',
+    }),
     media: BoardMediaSchema,
     pin_count: Type.Integer({ minimum: 0, description: 'Count of Pins on the board the caller can see.' }),
     follower_count: Type.Integer({ minimum: 0, description: 'Board follower count.' }),
@@ -59,15 +65,24 @@ export const BoardWithUpdatePrivacySchema = Type.Object(
 
 export const BoardCreateSchema = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 180, description: 'Name of the board (1 to 180 characters, unique per owner).' }),
-    description: Type.Optional(Nullable(Type.String({ maxLength: 500 }), { description: 'Description (up to 500 characters).' })),
+    name: Type.String({
+      minLength: 1,
+      maxLength: 180,
+      description: 'Name of the board (1 to 180 characters, unique per owner).',
+    }),
+    description: Type.Optional(
+      Nullable(Type.String({ maxLength: 500 }), { description: 'Description (up to 500 characters).' }),
+    ),
     privacy: Type.Optional(
       StringEnum(BOARD_PRIVACIES, {
-        description: 'Privacy setting (default PUBLIC). SECRET needs boards:write_secret; PROTECTED makes the board ad-only.',
+        description:
+          'Privacy setting (default PUBLIC). SECRET needs boards:write_secret; PROTECTED makes the board ad-only.',
       }),
     ),
     is_ads_only: Type.Optional(
-      Type.Boolean({ description: 'If true the board is ad-only and its privacy becomes PROTECTED (default false).' }),
+      Type.Boolean({
+        description: 'If true the board is ad-only and its privacy becomes PROTECTED (default false).',
+      }),
     ),
   },
   { $id: 'BoardCreate', description: 'Board to create.' },
@@ -76,9 +91,13 @@ export const BoardCreateSchema = Type.Object(
 export const BoardWithUpdatePrivacyUpdateSchema = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 180, description: 'New name of the board.' })),
-    description: Type.Optional(Nullable(Type.String({ maxLength: 500 }), { description: 'New description.' })),
+    description: Type.Optional(
+      Nullable(Type.String({ maxLength: 500 }), { description: 'New description.' }),
+    ),
     privacy: Type.Optional(
-      StringEnum(BOARD_UPDATE_PRIVACIES, { description: 'New privacy setting. Making a board SECRET needs boards:write_secret.' }),
+      StringEnum(BOARD_UPDATE_PRIVACIES, {
+        description: 'New privacy setting. Making a board SECRET needs boards:write_secret.',
+      }),
     ),
   },
   { $id: 'BoardWithUpdatePrivacyUpdate', description: 'Fields of a board to change.' },

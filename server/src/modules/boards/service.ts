@@ -1,6 +1,13 @@
 import { caseKey } from '../../db/index.js';
 import type { BookmarkCodec, Page } from '../../lib/bookmark.js';
-import { conflict, invalidField, missingScope, notFound, notPermitted, type ApiError } from '../../lib/errors.js';
+import {
+  conflict,
+  invalidField,
+  missingScope,
+  notFound,
+  notPermitted,
+  type ApiError,
+} from '../../lib/errors.js';
 import type { IdGenerator } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
 import type { MediaService } from '../media/service.js';
@@ -106,10 +113,14 @@ export class BoardsService {
   }
 
   /** boards/list: the viewer's own boards, filtered by privacy, newest first. */
-  async list(viewer: Viewer, input: PageRequest & { privacy?: BoardPrivacyFilter }): Promise<Page<BoardView>> {
+  async list(
+    viewer: Viewer,
+    input: PageRequest & { privacy?: BoardPrivacyFilter },
+  ): Promise<Page<BoardView>> {
     const filter = input.privacy ?? 'ALL';
     const privacies = privaciesFor(filter);
-    if (privacies?.includes('SECRET') && !viewer.scopes.has('boards:read_secret')) throw missingScope(['boards:read_secret']);
+    if (privacies?.includes('SECRET') && !viewer.scopes.has('boards:read_secret'))
+      throw missingScope(['boards:read_secret']);
     const scope = `boards/list|${viewer.userId}|${filter}`;
     const after = afterKey(this.deps.bookmarks, scope, input.bookmark);
     const rows = await this.deps.boardsRepo.listOwned({
@@ -130,7 +141,8 @@ export class BoardsService {
     if (input.description !== undefined) patch.description = this.checkDescription(input.description);
     const board = await this.requireWritable(viewer, boardId, 'board');
     if (input.privacy !== undefined) {
-      if (input.privacy === 'SECRET' && board.privacy !== 'SECRET') this.requireScope(viewer, writeSecretScopeFor('board'));
+      if (input.privacy === 'SECRET' && board.privacy !== 'SECRET')
+        this.requireScope(viewer, writeSecretScopeFor('board'));
       patch.privacy = input.privacy;
       patch.isAdsOnly = false;
     }
@@ -173,11 +185,22 @@ export class BoardsService {
   }
 
   /** The board if the viewer may write to it (or to the pins on it); see policy.boardWriteDecision. */
-  async requireWritable(viewer: Viewer, boardId: string, kind: ObjectKind, errors: BoardWriteErrors = {}): Promise<BoardRow> {
+  async requireWritable(
+    viewer: Viewer,
+    boardId: string,
+    kind: ObjectKind,
+    errors: BoardWriteErrors = {},
+  ): Promise<BoardRow> {
     const notFoundError = errors.notFound ?? boardNotFoundError;
     const board = validIdOrNull(boardId) ? await this.deps.boardsRepo.findById(boardId) : null;
     if (!board) throw notFoundError();
-    const problem = boardWriteDecision(viewer, board, kind, notFoundError, errors.notPermitted ?? (() => notPermitted()));
+    const problem = boardWriteDecision(
+      viewer,
+      board,
+      kind,
+      notFoundError,
+      errors.notPermitted ?? (() => notPermitted()),
+    );
     if (problem) throw problem;
     return board;
   }

@@ -8,7 +8,8 @@ import { isValidId } from '../../lib/ids.js';
 
 /** PostgreSQL refuses NUL in text: a NUL would otherwise surface as a 5xx, so it is bad input. */
 export function checkText<T extends string | null | undefined>(field: string, value: T): T {
-  if (typeof value === 'string' && value.includes('\u0000')) throw invalidField(field, 'must not contain NUL characters');
+  if (typeof value === 'string' && value.includes('\u0000'))
+    throw invalidField(field, 'must not contain NUL characters');
   return value;
 }
 
@@ -31,7 +32,8 @@ export function checkLink<T extends string | null | undefined>(field: string, va
   } catch {
     throw invalidField(field, 'must be an absolute http or https URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidField(field, 'must be an absolute http or https URL');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw invalidField(field, 'must be an absolute http or https URL');
   return value;
 }
 

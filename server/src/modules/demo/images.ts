@@ -12,7 +12,8 @@ export function prng(seed: number): () => number {
   };
 }
 
-const hsl = (h: number, s: number, l: number) => `hsl(${Math.round(h)}, ${Math.round(s)}%, ${Math.round(l)}%)`;
+const hsl = (h: number, s: number, l: number) =>
+  `hsl(${Math.round(h)}, ${Math.round(s)}%, ${Math.round(l)}%)`;
 
 /**
  * An abstract picture drawn locally (no network): a gradient sky with layered shapes in a

@@ -26,8 +26,22 @@ interface DemoBoard {
 }
 
 const BOARDS: DemoBoard[] = [
-  { owner: 'demo', name: 'Autumn palettes', description: 'Warm colours for the season', privacy: 'PUBLIC', hue: 25, pins: 10 },
-  { owner: 'demo', name: 'Ocean blues', description: 'Sea, sky and everything in between', privacy: 'PUBLIC', hue: 205, pins: 10 },
+  {
+    owner: 'demo',
+    name: 'Autumn palettes',
+    description: 'Warm colours for the season',
+    privacy: 'PUBLIC',
+    hue: 25,
+    pins: 10,
+  },
+  {
+    owner: 'demo',
+    name: 'Ocean blues',
+    description: 'Sea, sky and everything in between',
+    privacy: 'PUBLIC',
+    hue: 205,
+    pins: 10,
+  },
   {
     owner: 'demo',
     name: 'Kitchen ideas',
@@ -37,12 +51,37 @@ const BOARDS: DemoBoard[] = [
     sections: ['Breakfast', 'Dinner'],
     pins: 12,
   },
-  { owner: 'demo', name: 'Launch plans', description: 'Not ready to share yet', privacy: 'SECRET', hue: 285, pins: 6 },
-  { owner: 'alice', name: 'Garden', description: 'Things to plant next spring', privacy: 'PUBLIC', hue: 120, pins: 12 },
+  {
+    owner: 'demo',
+    name: 'Launch plans',
+    description: 'Not ready to share yet',
+    privacy: 'SECRET',
+    hue: 285,
+    pins: 6,
+  },
+  {
+    owner: 'alice',
+    name: 'Garden',
+    description: 'Things to plant next spring',
+    privacy: 'PUBLIC',
+    hue: 120,
+    pins: 12,
+  },
   { owner: 'alice', name: 'Travel', description: 'Places to go', privacy: 'PUBLIC', hue: 185, pins: 10 },
 ];
 
-const TITLES = ['Golden hour', 'Quiet morning', 'Soft waves', 'Layered hills', 'Bright idea', 'Colour study', 'Weekend plan', 'Moodboard', 'Simple shapes', 'Evening light'];
+const TITLES = [
+  'Golden hour',
+  'Quiet morning',
+  'Soft waves',
+  'Layered hills',
+  'Bright idea',
+  'Colour study',
+  'Weekend plan',
+  'Moodboard',
+  'Simple shapes',
+  'Evening light',
+];
 
 function secretFile(config: Config, name: string): string {
   return path.join(config.dataDir, name);
@@ -73,7 +112,10 @@ export async function seedDemoIfEmpty(app: App): Promise<DemoInfo> {
     return { token, passwords, created: false };
   }
 
-  const passwords = { demo: randomBytes(9).toString('base64url'), alice: randomBytes(9).toString('base64url') };
+  const passwords = {
+    demo: randomBytes(9).toString('base64url'),
+    alice: randomBytes(9).toString('base64url'),
+  };
   const demo = await ctx.accounts.create({
     username: 'demo',
     email: 'demo@corkboard.local',
@@ -92,13 +134,29 @@ export async function seedDemoIfEmpty(app: App): Promise<DemoInfo> {
   });
   const appId = await ctx.apps.builtinCliAppId();
   const everyScope = [...ALL_SCOPES] as Scope[];
-  const demoToken = await ctx.tokens.issue({ userId: demo.id, appId, scopes: everyScope, ttlSeconds: 365 * 86400 });
-  const aliceToken = await ctx.tokens.issue({ userId: alice.id, appId, scopes: everyScope, ttlSeconds: 3600 });
+  const demoToken = await ctx.tokens.issue({
+    userId: demo.id,
+    appId,
+    scopes: everyScope,
+    ttlSeconds: 365 * 86400,
+  });
+  const aliceToken = await ctx.tokens.issue({
+    userId: alice.id,
+    appId,
+    scopes: everyScope,
+    ttlSeconds: 3600,
+  });
   const tokens = { demo: demoToken.token, alice: aliceToken.token };
 
   const call = async (owner: 'demo' | 'alice', method: 'POST', url: string, payload: unknown) => {
-    const res = await app.inject({ method, url, headers: { authorization: `Bearer ${tokens[owner]}` }, payload: payload as object });
-    if (res.statusCode >= 300) throw new Error(`demo seed: ${method} ${url} answered ${res.statusCode}: ${res.body}`);
+    const res = await app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${tokens[owner]}` },
+      payload: payload as object,
+    });
+    if (res.statusCode >= 300)
+      throw new Error(`demo seed: ${method} ${url} answered ${res.statusCode}: ${res.body}`);
     return res.json() as { id: string };
   };
 
@@ -130,7 +188,11 @@ export async function seedDemoIfEmpty(app: App): Promise<DemoInfo> {
           description: `${board.description}. #${board.name.split(' ')[0]!.toLowerCase()} #corkboard`,
           link: `https://example.com/${board.owner}/${seed}`,
           alt_text: `Abstract ${board.name.toLowerCase()} picture`,
-          media_source: { source_type: 'image_base64', content_type: 'image/jpeg', data: image.toString('base64') },
+          media_source: {
+            source_type: 'image_base64',
+            content_type: 'image/jpeg',
+            data: image.toString('base64'),
+          },
         });
         seed++;
         bar.increment();
@@ -154,8 +216,12 @@ export function printBanner(config: Config, demo: DemoInfo | null): void {
   ];
   if (demo) {
     lines.push(
-      demo.created ? '  Demo seeded: accounts, boards and pins created.' : '  Demo data from an earlier start.',
-      ...Object.entries(demo.passwords).map(([user, password]) => `  Sign in as ${user.padEnd(6)} password ${password}`),
+      demo.created
+        ? '  Demo seeded: accounts, boards and pins created.'
+        : '  Demo data from an earlier start.',
+      ...Object.entries(demo.passwords).map(
+        ([user, password]) => `  Sign in as ${user.padEnd(6)} password ${password}`,
+      ),
       demo.token
         ? `  Demo token (user demo, every scope; also in ${path.join(config.dataDir, 'demo-token')}):\n    ${demo.token}`
         : '  No demo token on disk: create one with `npx corkboard token create --user demo`.',

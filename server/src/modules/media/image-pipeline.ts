@@ -21,7 +21,12 @@ export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif';
 export type OutputFormat = 'jpeg' | 'png';
 
 export const ALL_IMAGE_FORMATS: readonly ImageFormat[] = ['jpeg', 'png', 'webp', 'gif'];
-export const FORMAT_NAMES: Record<ImageFormat, string> = { jpeg: 'JPEG', png: 'PNG', webp: 'WebP', gif: 'GIF' };
+export const FORMAT_NAMES: Record<ImageFormat, string> = {
+  jpeg: 'JPEG',
+  png: 'PNG',
+  webp: 'WebP',
+  gif: 'GIF',
+};
 export const OUTPUT_EXTENSIONS: Record<OutputFormat, string> = { jpeg: 'jpg', png: 'png' };
 
 export interface ImageLimits {
@@ -64,7 +69,11 @@ export function sniffImageFormat(data: Buffer): ImageFormat | null {
   if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'jpeg';
   if (data.length >= 8 && data.subarray(0, 8).equals(PNG_SIGNATURE)) return 'png';
   if (data.length >= 6 && /^GIF8[79]a$/.test(data.subarray(0, 6).toString('latin1'))) return 'gif';
-  if (data.length >= 12 && data.subarray(0, 4).toString('latin1') === 'RIFF' && data.subarray(8, 12).toString('latin1') === 'WEBP') {
+  if (
+    data.length >= 12 &&
+    data.subarray(0, 4).toString('latin1') === 'RIFF' &&
+    data.subarray(8, 12).toString('latin1') === 'WEBP'
+  ) {
     return 'webp';
   }
   return null;
@@ -111,7 +120,8 @@ export async function processImage(input: Buffer, limits: ImageLimits): Promise<
     );
   }
 
-  const outputFormat: OutputFormat = inputFormat === 'jpeg' ? 'jpeg' : inputFormat === 'png' ? 'png' : meta.hasAlpha ? 'png' : 'jpeg';
+  const outputFormat: OutputFormat =
+    inputFormat === 'jpeg' ? 'jpeg' : inputFormat === 'png' ? 'png' : meta.hasAlpha ? 'png' : 'jpeg';
   const base = sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'error' }).rotate();
 
   try {
@@ -125,7 +135,9 @@ export async function processImage(input: Buffer, limits: ImageLimits): Promise<
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
-    const raw = { raw: { width: working.info.width, height: working.info.height, channels: working.info.channels } };
+    const raw = {
+      raw: { width: working.info.width, height: working.info.height, channels: working.info.channels },
+    };
     const fromWorking = () => sharp(working.data, raw);
 
     const sizeEntries = PIN_IMAGE_SIZES.map(async (size) => {
@@ -140,7 +152,11 @@ export async function processImage(input: Buffer, limits: ImageLimits): Promise<
       .toBuffer({ resolveWithObject: true })
       .then(({ data, info }) => dominantColour(data, info.channels));
 
-    const [original, entries, dominantColor] = await Promise.all([originalPromise, Promise.all(sizeEntries), colourPromise]);
+    const [original, entries, dominantColor] = await Promise.all([
+      originalPromise,
+      Promise.all(sizeEntries),
+      colourPromise,
+    ]);
     return {
       inputFormat,
       original,
@@ -152,19 +168,23 @@ export async function processImage(input: Buffer, limits: ImageLimits): Promise<
     if (error instanceof Error && /pixel limit/i.test(error.message)) {
       throw new ImageRejectedError(`has more than ${megapixels(limits.maxPixels)} megapixels`);
     }
-    throw new ImageRejectedError(`could not be decoded as a ${name} image (the data is damaged or incomplete)`);
+    throw new ImageRejectedError(
+      `could not be decoded as a ${name} image (the data is damaged or incomplete)`,
+    );
   }
 }
 
 /** Size cap and content-decided format; returns the format. */
 function checkFormat(input: Buffer, limits: ImageLimits): ImageFormat {
   if (input.length === 0) throw new ImageRejectedError('is empty');
-  if (input.length > limits.maxBytes) throw new ImageRejectedError(`is larger than ${formatMegabytes(limits.maxBytes)}`);
+  if (input.length > limits.maxBytes)
+    throw new ImageRejectedError(`is larger than ${formatMegabytes(limits.maxBytes)}`);
   const format = sniffImageFormat(input);
   const accepted = limits.formats ?? ALL_IMAGE_FORMATS;
   const list = listFormats(accepted);
   if (!format) throw new ImageRejectedError(`is not an image (expected ${list})`);
-  if (!accepted.includes(format)) throw new ImageRejectedError(`is a ${FORMAT_NAMES[format]} image; only ${list} images are accepted`);
+  if (!accepted.includes(format))
+    throw new ImageRejectedError(`is a ${FORMAT_NAMES[format]} image; only ${list} images are accepted`);
   return format;
 }
 
@@ -177,7 +197,9 @@ async function encode(pipeline: Sharp, format: OutputFormat, jpeg: JpegOptions):
 /** "JPEG, PNG, WebP or GIF" */
 export function listFormats(formats: readonly ImageFormat[]): string {
   const names = formats.map((f) => FORMAT_NAMES[f]);
-  return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : (names[0] ?? '');
+  return names.length > 1
+    ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`
+    : (names[0] ?? '');
 }
 
 function megapixels(pixels: number): string {
@@ -206,6 +228,9 @@ export function dominantColour(data: Buffer, channels: number): string {
   for (let bin = 1; bin < 4096; bin++) if (counts[bin]! > counts[best]!) best = bin;
   const n = counts[best]!;
   if (n === 0) return '#ffffff';
-  const hex = (v: number) => Math.round(v / n).toString(16).padStart(2, '0');
+  const hex = (v: number) =>
+    Math.round(v / n)
+      .toString(16)
+      .padStart(2, '0');
   return `#${hex(sums[best * 3]!)}${hex(sums[best * 3 + 1]!)}${hex(sums[best * 3 + 2]!)}`;
 }

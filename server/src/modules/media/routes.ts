@@ -28,7 +28,10 @@ export function registerMediaRoutes(app: App, ctx: AppContext): void {
       .header('etag', etag)
       .header('x-content-type-options', 'nosniff');
     const ifNoneMatch = request.headers['if-none-match'];
-    if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*')) {
+    if (
+      ifNoneMatch &&
+      ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*')
+    ) {
       return reply.status(304).send();
     }
     return reply.type(type).header('content-length', data.length).send(data);

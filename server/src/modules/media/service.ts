@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
 import { invalidField } from '../../lib/errors.js';
-import { formatMegabytes, GuardedFetchError, guardedFetch, type HostResolver } from '../../lib/guarded-fetch.js';
+import {
+  formatMegabytes,
+  GuardedFetchError,
+  guardedFetch,
+  type HostResolver,
+} from '../../lib/guarded-fetch.js';
 import type { IdGenerator } from '../../lib/ids.js';
 import { Semaphore } from '../../lib/semaphore.js';
 import {
@@ -47,7 +52,11 @@ export function mediaRootPrefix(root: string): string {
 const PIN_FILE_KEY = /^(pins\/\d{2}\/\d{1,19}\/[0-9a-f]{32}\/\d{1,2})\/[A-Za-z0-9x]+\.(jpg|png)$/;
 
 /** Writes one processed image under `itemPrefix` and says where each file went. */
-export async function writeProcessedImage(storage: MediaStorage, itemPrefix: string, image: ProcessedImage): Promise<StoredImage> {
+export async function writeProcessedImage(
+  storage: MediaStorage,
+  itemPrefix: string,
+  image: ProcessedImage,
+): Promise<StoredImage> {
   const write = async (name: string, file: ProcessedImage['original']): Promise<StoredImageFile> => {
     const key = `${itemPrefix}/${name}.${OUTPUT_EXTENSIONS[file.format]}`;
     await storage.put(key, file.data);
@@ -59,7 +68,10 @@ export async function writeProcessedImage(storage: MediaStorage, itemPrefix: str
   ]);
   return {
     original: original!,
-    sizes: Object.fromEntries(PIN_IMAGE_SIZES.map((size, i) => [size, sizes[i]!])) as Record<PinImageSize, StoredImageFile>,
+    sizes: Object.fromEntries(PIN_IMAGE_SIZES.map((size, i) => [size, sizes[i]!])) as Record<
+      PinImageSize,
+      StoredImageFile
+    >,
     dominantColor: image.dominantColor,
   };
 }
@@ -140,7 +152,8 @@ export class MediaService implements PinImageIngest {
     } catch {
       return null;
     }
-    if (parsed.origin !== this.mediaBase.origin || !parsed.pathname.startsWith(this.mediaBase.pathname)) return null;
+    if (parsed.origin !== this.mediaBase.origin || !parsed.pathname.startsWith(this.mediaBase.pathname))
+      return null;
     return parsed.pathname.slice(this.mediaBase.pathname.length);
   }
 
@@ -155,7 +168,11 @@ export class MediaService implements PinImageIngest {
     const processed = await this.semaphore.run(async () => {
       if (state.failed) throw new Abandoned();
       try {
-        return await processImage(bytes, { maxBytes: this.config.image.maxBytes, maxPixels: this.config.image.maxPixels, formats });
+        return await processImage(bytes, {
+          maxBytes: this.config.image.maxBytes,
+          maxPixels: this.config.image.maxPixels,
+          formats,
+        });
       } catch (error) {
         if (error instanceof ImageRejectedError) throw invalidField(itemField, error.message);
         throw error;
@@ -166,7 +183,10 @@ export class MediaService implements PinImageIngest {
   }
 
   /** The bytes of one source and the formats acceptable for it. */
-  private async loadSource(source: ImageSource, itemField: string): Promise<{ bytes: Buffer; formats?: ImageFormat[] }> {
+  private async loadSource(
+    source: ImageSource,
+    itemField: string,
+  ): Promise<{ bytes: Buffer; formats?: ImageFormat[] }> {
     if (source.kind === 'base64') return this.decodeBase64(source, itemField);
 
     const ownKey = this.keyOfOwnUrl(source.url);
@@ -184,12 +204,16 @@ export class MediaService implements PinImageIngest {
       return { bytes: response.body };
     } catch (error) {
       if (!(error instanceof GuardedFetchError)) throw error;
-      if (error.code === 'invalid_url' || error.code === 'unsupported_protocol') throw invalidField(itemField, error.message);
+      if (error.code === 'invalid_url' || error.code === 'unsupported_protocol')
+        throw invalidField(itemField, error.message);
       throw invalidField(itemField, `could not be fetched: ${error.message}`);
     }
   }
 
-  private decodeBase64(source: Extract<ImageSource, { kind: 'base64' }>, itemField: string): { bytes: Buffer; formats: ImageFormat[] } {
+  private decodeBase64(
+    source: Extract<ImageSource, { kind: 'base64' }>,
+    itemField: string,
+  ): { bytes: Buffer; formats: ImageFormat[] } {
     const data = source.data;
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(data)) throw invalidField(itemField, 'is not valid base64');
     const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;

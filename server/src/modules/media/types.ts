@@ -32,7 +32,13 @@ export interface StoredPinMedia {
 }
 
 export type ImageSource =
-  | { kind: 'base64'; data: string; contentType: 'image/jpeg' | 'image/png'; title?: string | null; link?: string | null }
+  | {
+      kind: 'base64';
+      data: string;
+      contentType: 'image/jpeg' | 'image/png';
+      title?: string | null;
+      link?: string | null;
+    }
   | { kind: 'url'; url: string; title?: string | null; link?: string | null };
 
 /** Turns image sources into stored files; the only part of pin creation that touches sharp or the network. */

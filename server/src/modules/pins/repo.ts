@@ -135,15 +135,21 @@ function toPin(row: SelectedPin): PinRow {
 export async function unusedMediaRoots(db: Executor, roots: string[]): Promise<string[]> {
   if (roots.length === 0) return [];
   const used = new Set(
-    (await db.selectFrom('pins').select('media_root').distinct().where('media_root', 'in', roots).execute()).map((r) =>
-      idOf(r.media_root),
-    ),
+    (
+      await db.selectFrom('pins').select('media_root').distinct().where('media_root', 'in', roots).execute()
+    ).map((r) => idOf(r.media_root)),
   );
   return roots.filter((root) => !used.has(root));
 }
 
 /** A board gained or lost pins: keep its count and "pins modified" time in step. */
-async function touchBoard(db: Executor, boardId: string, delta: number, now: string, ownerId?: string): Promise<boolean> {
+async function touchBoard(
+  db: Executor,
+  boardId: string,
+  delta: number,
+  now: string,
+  ownerId?: string,
+): Promise<boolean> {
   let query = db
     .updateTable('boards')
     .set({ pin_count: sql`pin_count + ${delta}`, pins_modified_at: now })
@@ -162,48 +168,55 @@ export class PinsRepo {
    * the new pin shares) are re-checked inside it, so a concurrent delete cannot orphan anything.
    */
   async insert(pin: NewPin, options: { requireParent?: string } = {}): Promise<InsertOutcome> {
-    return this.db.transaction().execute(async (trx) => {
-      if (!(await touchBoard(trx, pin.boardId, 1, pin.createdAt, pin.ownerId))) return 'board_gone';
-      if (pin.boardSectionId) {
-        const section = await trx
-          .selectFrom('board_sections')
-          .select('id')
-          .where('id', '=', pin.boardSectionId)
-          .where('board_id', '=', pin.boardId)
-          .executeTakeFirst();
-        if (!section) throw new RollbackWith('section_gone');
-      }
-      if (options.requireParent) {
-        const parent = await trx.selectFrom('pins').select('id').where('id', '=', options.requireParent).executeTakeFirst();
-        if (!parent) throw new RollbackWith('parent_gone');
-      }
-      await trx
-        .insertInto('pins')
-        .values({
-          id: pin.id,
-          owner_id: pin.ownerId,
-          board_id: pin.boardId,
-          board_section_id: pin.boardSectionId,
-          parent_pin_id: pin.parentPinId,
-          title: pin.title,
-          description: pin.description,
-          link: pin.link,
-          alt_text: pin.altText,
-          dominant_color: pin.dominantColor,
-          creative_type: pin.creativeType,
-          is_standard: boolToDb(pin.isStandard),
-          has_been_promoted: 0,
-          media_json: serializeMedia(pin.media),
-          media_root: pin.media.root,
-          created_app_id: pin.createdAppId,
-          created_at: pin.createdAt,
-        })
-        .execute();
-      return 'inserted' as const;
-    }).catch((error: unknown) => {
-      if (error instanceof RollbackWith) return error.outcome;
-      throw error;
-    });
+    return this.db
+      .transaction()
+      .execute(async (trx) => {
+        if (!(await touchBoard(trx, pin.boardId, 1, pin.createdAt, pin.ownerId))) return 'board_gone';
+        if (pin.boardSectionId) {
+          const section = await trx
+            .selectFrom('board_sections')
+            .select('id')
+            .where('id', '=', pin.boardSectionId)
+            .where('board_id', '=', pin.boardId)
+            .executeTakeFirst();
+          if (!section) throw new RollbackWith('section_gone');
+        }
+        if (options.requireParent) {
+          const parent = await trx
+            .selectFrom('pins')
+            .select('id')
+            .where('id', '=', options.requireParent)
+            .executeTakeFirst();
+          if (!parent) throw new RollbackWith('parent_gone');
+        }
+        await trx
+          .insertInto('pins')
+          .values({
+            id: pin.id,
+            owner_id: pin.ownerId,
+            board_id: pin.boardId,
+            board_section_id: pin.boardSectionId,
+            parent_pin_id: pin.parentPinId,
+            title: pin.title,
+            description: pin.description,
+            link: pin.link,
+            alt_text: pin.altText,
+            dominant_color: pin.dominantColor,
+            creative_type: pin.creativeType,
+            is_standard: boolToDb(pin.isStandard),
+            has_been_promoted: 0,
+            media_json: serializeMedia(pin.media),
+            media_root: pin.media.root,
+            created_app_id: pin.createdAppId,
+            created_at: pin.createdAt,
+          })
+          .execute();
+        return 'inserted' as const;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof RollbackWith) return error.outcome;
+        throw error;
+      });
   }
 
   async findById(id: string): Promise<PinRow | null> {
@@ -222,7 +235,8 @@ export class PinsRepo {
     if (query.origin === 'created') q = q.where('p.parent_pin_id', 'is', null);
     if (query.promotedOnly) q = q.where('p.has_been_promoted', '=', 1);
     if (query.secretOnly) q = q.where('b.privacy', '=', 'SECRET');
-    if (query.creativeTypes && query.creativeTypes.length > 0) q = q.where('p.creative_type', 'in', query.creativeTypes);
+    if (query.creativeTypes && query.creativeTypes.length > 0)
+      q = q.where('p.creative_type', 'in', query.creativeTypes);
     if (query.afterId) q = q.where('p.id', '<', query.afterId);
     const rows = await q.orderBy('p.id', 'desc').limit(query.limit).execute();
     return rows.map(toPin);
@@ -233,36 +247,40 @@ export class PinsRepo {
    * same transaction. Returns false when the target board or section vanished meanwhile.
    */
   async update(pin: PinRow, patch: PinPatch, now: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const moving = patch.boardId !== undefined && patch.boardId !== pin.boardId;
-      if (moving) {
-        if (!(await touchBoard(trx, patch.boardId!, 1, now, pin.ownerId))) return false;
-        await touchBoard(trx, pin.boardId, -1, now);
-      }
-      const targetBoard = patch.boardId ?? pin.boardId;
-      if (patch.boardSectionId) {
-        const section = await trx
-          .selectFrom('board_sections')
-          .select('id')
-          .where('id', '=', patch.boardSectionId)
-          .where('board_id', '=', targetBoard)
-          .executeTakeFirst();
-        if (!section) throw new RollbackWith('section_gone');
-      }
-      const values: Record<string, unknown> = {};
-      if (patch.title !== undefined) values.title = patch.title;
-      if (patch.description !== undefined) values.description = patch.description;
-      if (patch.link !== undefined) values.link = patch.link;
-      if (patch.altText !== undefined) values.alt_text = patch.altText;
-      if (patch.boardId !== undefined) values.board_id = patch.boardId;
-      if (patch.boardSectionId !== undefined) values.board_section_id = patch.boardSectionId;
-      if (patch.media !== undefined) values.media_json = serializeMedia(patch.media);
-      if (Object.keys(values).length > 0) await trx.updateTable('pins').set(values).where('id', '=', pin.id).execute();
-      return true;
-    }).catch((error: unknown) => {
-      if (error instanceof RollbackWith) return false;
-      throw error;
-    });
+    return this.db
+      .transaction()
+      .execute(async (trx) => {
+        const moving = patch.boardId !== undefined && patch.boardId !== pin.boardId;
+        if (moving) {
+          if (!(await touchBoard(trx, patch.boardId!, 1, now, pin.ownerId))) return false;
+          await touchBoard(trx, pin.boardId, -1, now);
+        }
+        const targetBoard = patch.boardId ?? pin.boardId;
+        if (patch.boardSectionId) {
+          const section = await trx
+            .selectFrom('board_sections')
+            .select('id')
+            .where('id', '=', patch.boardSectionId)
+            .where('board_id', '=', targetBoard)
+            .executeTakeFirst();
+          if (!section) throw new RollbackWith('section_gone');
+        }
+        const values: Record<string, unknown> = {};
+        if (patch.title !== undefined) values.title = patch.title;
+        if (patch.description !== undefined) values.description = patch.description;
+        if (patch.link !== undefined) values.link = patch.link;
+        if (patch.altText !== undefined) values.alt_text = patch.altText;
+        if (patch.boardId !== undefined) values.board_id = patch.boardId;
+        if (patch.boardSectionId !== undefined) values.board_section_id = patch.boardSectionId;
+        if (patch.media !== undefined) values.media_json = serializeMedia(patch.media);
+        if (Object.keys(values).length > 0)
+          await trx.updateTable('pins').set(values).where('id', '=', pin.id).execute();
+        return true;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof RollbackWith) return false;
+        throw error;
+      });
   }
 
   /** Deletes the pin and uncounts it; returns its media root when no other pin uses it. */

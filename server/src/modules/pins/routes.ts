@@ -80,7 +80,9 @@ export function registerPinRoutes(app: App, ctx: AppContext): void {
             description: 'Whether to include Pins on protected (ad-only) boards.',
           }),
           pin_type: Type.Optional(
-            StringEnum(['PRIVATE'] as const, { description: 'PRIVATE: only Pins on secret boards (needs pins:read_secret).' }),
+            StringEnum(['PRIVATE'] as const, {
+              description: 'PRIVATE: only Pins on secret boards (needs pins:read_secret).',
+            }),
           ),
         }),
         response: { 200: Paginated(PinSchema, 'Pins'), default: ErrorSchema },
@@ -179,7 +181,8 @@ export function registerPinRoutes(app: App, ctx: AppContext): void {
         operationId: 'pins/save',
         tags,
         summary: 'Save Pin',
-        description: "Saves a Pin the caller can see to one of their boards: a new Pin whose parent_pin_id is the saved one.",
+        description:
+          'Saves a Pin the caller can see to one of their boards: a new Pin whose parent_pin_id is the saved one.',
         params: PinIdParams,
         querystring: AdAccountQuery,
         body: PinSaveSchema,

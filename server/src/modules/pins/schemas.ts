@@ -21,7 +21,9 @@ export const CREATIVE_TYPES = [
 export type CreativeType = (typeof CREATIVE_TYPES)[number];
 
 export const CreativeTypeSchema = StringEnum(CREATIVE_TYPES, { description: 'Pin creative type.' });
-const ContentTypeSchema = StringEnum(['image/jpeg', 'image/png'] as const, { description: 'Image content type.' });
+const ContentTypeSchema = StringEnum(['image/jpeg', 'image/png'] as const, {
+  description: 'Image content type.',
+});
 const BASE64 = '^[a-zA-Z0-9+/=]+$';
 
 export const PinSchema = Type.Object(
@@ -33,7 +35,9 @@ export const PinSchema = Type.Object(
     description: Nullable(Type.String(), { description: 'Description of the Pin.' }),
     dominant_color: Nullable(Type.String(), { description: 'Dominant Pin color, e.g. "#6E7874".' }),
     alt_text: Nullable(Type.String(), { description: 'Alternative text of the image.' }),
-    creative_type: Nullable(CreativeTypeSchema, { description: 'Creative type: REGULAR for one image, CAROUSEL for several.' }),
+    creative_type: Nullable(CreativeTypeSchema, {
+      description: 'Creative type: REGULAR for one image, CAROUSEL for several.',
+    }),
     board_id: IdString('The board to which this Pin belongs.'),
     board_section_id: Nullable(IdString('The board section to which this Pin belongs.'), {
       description: 'The board section to which this Pin belongs.',
@@ -41,7 +45,9 @@ export const PinSchema = Type.Object(
     board_owner: BoardOwnerSchema,
     is_owner: Type.Boolean({ description: 'Whether the caller owns the Pin.' }),
     is_standard: Type.Boolean({ description: 'Whether the Pin is standard (not a simplified Pin).' }),
-    has_been_promoted: Type.Boolean({ description: 'Whether the Pin has been promoted (never, in Corkboard).' }),
+    has_been_promoted: Type.Boolean({
+      description: 'Whether the Pin has been promoted (never, in Corkboard).',
+    }),
     parent_pin_id: Nullable(IdString('The source Pin id if this Pin was saved from another Pin.'), {
       description: 'The source Pin id if this Pin was saved from another Pin.',
     }),
@@ -55,7 +61,8 @@ export const PinSchema = Type.Object(
     ),
     pin_metrics: Type.Optional(
       Nullable(Type.Object({}, { additionalProperties: true }), {
-        description: 'Pin metrics; present (null until analytics exist) only when pin_metrics=true was asked for.',
+        description:
+          'Pin metrics; present (null until analytics exist) only when pin_metrics=true was asked for.',
       }),
     ),
   },
@@ -79,7 +86,9 @@ export const PinMediaSourceSchema = Type.Object(
     content_type: Type.Optional(ContentTypeSchema),
     data: Type.Optional(Type.String({ pattern: BASE64, description: 'Base64 image data (image_base64).' })),
     url: Type.Optional(Type.String({ description: 'Image URL (image_url).' })),
-    is_standard: Type.Optional(Type.Boolean({ description: 'Set to false for a simplified Pin (default true).' })),
+    is_standard: Type.Optional(
+      Type.Boolean({ description: 'Set to false for a simplified Pin (default true).' }),
+    ),
     items: Type.Optional(
       Type.Array(
         Type.Object({
@@ -87,15 +96,21 @@ export const PinMediaSourceSchema = Type.Object(
           data: Type.Optional(Type.String({ pattern: BASE64, description: 'Base64 image data.' })),
           url: Type.Optional(Type.String({ description: 'Image URL.' })),
           title: Type.Optional(Type.String({ description: 'Title of this image of the carousel.' })),
-          description: Type.Optional(Type.String({ description: 'Description of this image of the carousel.' })),
+          description: Type.Optional(
+            Type.String({ description: 'Description of this image of the carousel.' }),
+          ),
           link: Type.Optional(Type.String({ description: 'Link of this image of the carousel.' })),
         }),
         { minItems: 2, maxItems: 5, description: 'The 2 to 5 images of a carousel (multiple_image_*).' },
       ),
     ),
     index: Type.Optional(Type.Integer({ minimum: 0, description: 'Carousel index (ignored).' })),
-    media_id: Type.Optional(Type.String({ pattern: '^\\d+$', description: 'Video media id (video_id; not supported yet).' })),
-    is_affiliate_link: Type.Optional(Type.Boolean({ description: 'Affiliate link (pin_url; not supported yet).' })),
+    media_id: Type.Optional(
+      Type.String({ pattern: '^\\d+$', description: 'Video media id (video_id; not supported yet).' }),
+    ),
+    is_affiliate_link: Type.Optional(
+      Type.Boolean({ description: 'Affiliate link (pin_url; not supported yet).' }),
+    ),
   },
   {
     $id: 'PinMediaSource',
@@ -103,24 +118,40 @@ export const PinMediaSourceSchema = Type.Object(
   },
 );
 
-const title = Nullable(Type.String({ maxLength: 100 }), { description: 'Title of the Pin (up to 100 characters).' });
-const description = Nullable(Type.String({ maxLength: 800 }), { description: 'Description (up to 800 characters).' });
-const link = Nullable(Type.String({ maxLength: 2048 }), { description: 'Destination link: an http(s) URL (up to 2048).' });
-const altText = Nullable(Type.String({ maxLength: 500 }), { description: 'Alternative text (up to 500 characters).' });
+const title = Nullable(Type.String({ maxLength: 100 }), {
+  description: 'Title of the Pin (up to 100 characters).',
+});
+const description = Nullable(Type.String({ maxLength: 800 }), {
+  description: 'Description (up to 800 characters).',
+});
+const link = Nullable(Type.String({ maxLength: 2048 }), {
+  description: 'Destination link: an http(s) URL (up to 2048).',
+});
+const altText = Nullable(Type.String({ maxLength: 500 }), {
+  description: 'Alternative text (up to 500 characters).',
+});
 
 export const PinCreateSchema = Type.Object(
   {
     board_id: IdString("The board to which this Pin belongs: one of the caller's own."),
-    board_section_id: Type.Optional(Nullable(IdString('A section of that board.'), { description: 'A section of that board.' })),
+    board_section_id: Type.Optional(
+      Nullable(IdString('A section of that board.'), { description: 'A section of that board.' }),
+    ),
     title: Type.Optional(title),
     description: Type.Optional(description),
     link: Type.Optional(link),
     alt_text: Type.Optional(altText),
     dominant_color: Type.Optional(
-      Nullable(Type.String(), { description: 'Dominant color "#rrggbb"; computed from the image when absent or not valid.' }),
+      Nullable(Type.String(), {
+        description: 'Dominant color "#rrggbb"; computed from the image when absent or not valid.',
+      }),
     ),
-    parent_pin_id: Type.Optional(Nullable(IdString('Source Pin id.'), { description: 'The source Pin, if saved from another.' })),
-    sponsor_id: Type.Optional(Nullable(IdString('Sponsor account id (ignored).'), { description: 'Ignored.' })),
+    parent_pin_id: Type.Optional(
+      Nullable(IdString('Source Pin id.'), { description: 'The source Pin, if saved from another.' }),
+    ),
+    sponsor_id: Type.Optional(
+      Nullable(IdString('Sponsor account id (ignored).'), { description: 'Ignored.' }),
+    ),
     media_source: PinMediaSourceSchema,
   },
   { $id: 'PinCreate', description: 'Pin to create.' },
@@ -158,7 +189,9 @@ export const PinUpdateSchema = Type.Object(
 export const PinSaveSchema = Type.Object(
   {
     board_id: Type.Optional(
-      Nullable(IdString("The caller's board to save the Pin to."), { description: "The caller's board to save the Pin to." }),
+      Nullable(IdString("The caller's board to save the Pin to."), {
+        description: "The caller's board to save the Pin to.",
+      }),
     ),
     board_section_id: Type.Optional(
       Nullable(IdString('A section of that board.'), { description: 'A section of that board.' }),
@@ -178,6 +211,8 @@ export const PinMetricsQuery = {
 
 export const CreativeTypesQuery = {
   creative_types: Type.Optional(
-    Type.Array(CreativeTypeSchema, { description: 'Pin creative types filter (repeated or comma-separated).' }),
+    Type.Array(CreativeTypeSchema, {
+      description: 'Pin creative types filter (repeated or comma-separated).',
+    }),
   ),
 };

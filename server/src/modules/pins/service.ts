@@ -10,19 +10,19 @@ import { checkLink, checkText, isHexColor, validIdOrNull } from '../boards/valid
 import type { MediaService } from '../media/service.js';
 import type { ImageSource } from '../media/types.js';
 import type { SectionsRepo } from '../sections/repo.js';
-import { boardReadDecision, boardWriteDecision, visibleBoardsFor, type Viewer } from '../visibility/policy.js';
+import {
+  boardReadDecision,
+  boardWriteDecision,
+  visibleBoardsFor,
+  type Viewer,
+} from '../visibility/policy.js';
 import type { PinMediaRecord } from './media.js';
 import type { NewPin, PinPatch, PinRow, PinsRepo } from './repo.js';
 
 export const PIN_LIMITS = { title: 100, description: 800, link: 2048, altText: 500 } as const;
 
 export type PinSourceType =
-  | 'image_base64'
-  | 'image_url'
-  | 'video_id'
-  | 'multiple_image_base64'
-  | 'multiple_image_urls'
-  | 'pin_url';
+  'image_base64' | 'image_url' | 'video_id' | 'multiple_image_base64' | 'multiple_image_urls' | 'pin_url';
 
 /** Pinterest's PinMediaSource, as the request gives it (wire names). */
 export interface PinMediaSourceInput {
@@ -148,7 +148,8 @@ export class PinsService {
 
   /** pins/list: the viewer's own pins, newest first. */
   async list(viewer: Viewer, input: PinListInput): Promise<Page<PinRow>> {
-    if (input.pinType === 'PRIVATE' && !viewer.scopes.has('pins:read_secret')) throw missingScope(['pins:read_secret']);
+    if (input.pinType === 'PRIVATE' && !viewer.scopes.has('pins:read_secret'))
+      throw missingScope(['pins:read_secret']);
     const creativeTypes = normalizedTypes(input.creativeTypes);
     const includeProtected = input.includeProtectedPins ?? false;
     const scope = [
@@ -163,7 +164,12 @@ export class PinsService {
     const rows = await this.deps.pinsRepo.list({
       visible: visibleBoardsFor(viewer, 'pin', { includeProtected }),
       ownerId: viewer.userId,
-      origin: input.pinFilter === 'exclude_native' ? 'saved' : input.pinFilter === 'exclude_repins' ? 'created' : undefined,
+      origin:
+        input.pinFilter === 'exclude_native'
+          ? 'saved'
+          : input.pinFilter === 'exclude_repins'
+            ? 'created'
+            : undefined,
       promotedOnly: input.pinFilter === 'has_been_promoted',
       secretOnly: input.pinType === 'PRIVATE',
       creativeTypes,
@@ -174,7 +180,11 @@ export class PinsService {
   }
 
   /** boards/list_pins: the board must be readable both as a board and for its pins. */
-  async listOnBoard(viewer: Viewer, boardId: string, input: PageRequest & { creativeTypes?: string[] }): Promise<Page<PinRow>> {
+  async listOnBoard(
+    viewer: Viewer,
+    boardId: string,
+    input: PageRequest & { creativeTypes?: string[] },
+  ): Promise<Page<PinRow>> {
     const board = await this.readableBoardWithPins(viewer, boardId, boardNotFoundError);
     const creativeTypes = normalizedTypes(input.creativeTypes);
     const scope = ['boards/list_pins', viewer.userId, board.id, creativeTypes.join(',')].join('|');
@@ -190,10 +200,17 @@ export class PinsService {
   }
 
   /** board_sections/list_pins */
-  async listInSection(viewer: Viewer, boardId: string, sectionId: string, input: PageRequest): Promise<Page<PinRow>> {
+  async listInSection(
+    viewer: Viewer,
+    boardId: string,
+    sectionId: string,
+    input: PageRequest,
+  ): Promise<Page<PinRow>> {
     const notFoundError = () => notFound('Board or section not found.');
     const board = await this.readableBoardWithPins(viewer, boardId, notFoundError);
-    const section = validIdOrNull(sectionId) ? await this.deps.sectionsRepo.findOnBoard(board.id, sectionId) : null;
+    const section = validIdOrNull(sectionId)
+      ? await this.deps.sectionsRepo.findOnBoard(board.id, sectionId)
+      : null;
     if (!section) throw notFoundError();
     const scope = ['board_sections/list_pins', viewer.userId, board.id, section.id].join('|');
     const after = afterKey(this.deps.bookmarks, scope, input.bookmark);
@@ -229,7 +246,10 @@ export class PinsService {
     }
     if (input.boardSectionId !== undefined) {
       if (input.boardSectionId === null) patch.boardSectionId = null;
-      else patch.boardSectionId = (await this.sectionOn(targetBoardId, input.boardSectionId, sectionNotFound)).id;
+      else
+        patch.boardSectionId = (
+          await this.sectionOn(targetBoardId, input.boardSectionId, sectionNotFound)
+        ).id;
     }
     if (input.carouselSlots !== undefined) patch.media = withCarouselSlots(pin.media, input.carouselSlots);
 
@@ -255,8 +275,12 @@ export class PinsService {
   ): Promise<PinRow> {
     if (!input.boardId) throw invalidField('board_id', 'is required');
     const source = await this.get(viewer, pinId, SAVE_ERRORS.pin);
-    const board = await this.deps.boards.requireWritable(viewer, input.boardId, 'pin', { notFound: SAVE_ERRORS.board });
-    const section = input.boardSectionId ? await this.sectionOn(board.id, input.boardSectionId, SAVE_ERRORS.section) : null;
+    const board = await this.deps.boards.requireWritable(viewer, input.boardId, 'pin', {
+      notFound: SAVE_ERRORS.board,
+    });
+    const section = input.boardSectionId
+      ? await this.sectionOn(board.id, input.boardSectionId, SAVE_ERRORS.section)
+      : null;
     const pin: NewPin = {
       id: this.deps.ids.next(),
       ownerId: viewer.userId,
@@ -274,10 +298,12 @@ export class PinsService {
       createdAppId: input.appId ?? null,
       createdAt: nowIso(),
     };
-    const outcome = await this.deps.pinsRepo.insert(pin, { requireParent: source.id }).catch((error: unknown) => {
-      if (isForeignKeyViolation(error)) return 'board_gone' as const;
-      throw error;
-    });
+    const outcome = await this.deps.pinsRepo
+      .insert(pin, { requireParent: source.id })
+      .catch((error: unknown) => {
+        if (isForeignKeyViolation(error)) return 'board_gone' as const;
+        throw error;
+      });
     if (outcome === 'board_gone') throw SAVE_ERRORS.board();
     if (outcome === 'section_gone') throw SAVE_ERRORS.section();
     if (outcome === 'parent_gone') throw SAVE_ERRORS.pin();
@@ -290,7 +316,9 @@ export class PinsService {
     const altText = checkText('alt_text', input.altText);
     const link = checkLink('link', input.link);
     const board = await this.deps.boards.requireWritable(viewer, input.boardId, 'pin');
-    const section = input.boardSectionId ? await this.sectionOn(board.id, input.boardSectionId, sectionNotFound) : null;
+    const section = input.boardSectionId
+      ? await this.sectionOn(board.id, input.boardSectionId, sectionNotFound)
+      : null;
     const parent = input.parentPinId ? await this.get(viewer, input.parentPinId) : null;
     return {
       board,
@@ -309,7 +337,12 @@ export class PinsService {
     };
   }
 
-  private async insert(viewer: Viewer, prepared: PreparedPin, media: PinMediaRecord, isStandard: boolean): Promise<PinRow> {
+  private async insert(
+    viewer: Viewer,
+    prepared: PreparedPin,
+    media: PinMediaRecord,
+    isStandard: boolean,
+  ): Promise<PinRow> {
     const pin: NewPin = {
       ...prepared.fields,
       id: this.deps.ids.next(),
@@ -334,7 +367,11 @@ export class PinsService {
     return this.get(viewer, pin.id);
   }
 
-  private async readableBoardWithPins(viewer: Viewer, boardId: string, notFoundError: () => ApiError): Promise<BoardRow> {
+  private async readableBoardWithPins(
+    viewer: Viewer,
+    boardId: string,
+    notFoundError: () => ApiError,
+  ): Promise<BoardRow> {
     const board = await this.deps.boards.requireReadable(viewer, boardId, 'board', notFoundError);
     const problem = boardReadDecision(viewer, board, 'pin', notFoundError);
     if (problem) throw problem;
@@ -351,7 +388,9 @@ export class PinsService {
   }
 
   private async sectionOn(boardId: string, sectionId: string, notFoundError: () => ApiError) {
-    const section = validIdOrNull(sectionId) ? await this.deps.sectionsRepo.findOnBoard(boardId, sectionId) : null;
+    const section = validIdOrNull(sectionId)
+      ? await this.deps.sectionsRepo.findOnBoard(boardId, sectionId)
+      : null;
     if (!section) throw notFoundError();
     return section;
   }
@@ -364,7 +403,10 @@ export function imageSourcesOf(source: PinMediaSourceInput): { sources: ImageSou
     case 'image_base64':
       if (!source.content_type) throw invalidField('media_source.content_type', 'is required');
       if (!source.data) throw invalidField('media_source.data', 'is required');
-      return { sources: [{ kind: 'base64', data: source.data, contentType: source.content_type }], isStandard };
+      return {
+        sources: [{ kind: 'base64', data: source.data, contentType: source.content_type }],
+        isStandard,
+      };
     case 'image_url':
       if (!source.url) throw invalidField('media_source.url', 'is required');
       checkImageUrl('media_source.url', source.url);
@@ -373,7 +415,8 @@ export function imageSourcesOf(source: PinMediaSourceInput): { sources: ImageSou
     case 'multiple_image_urls': {
       const items = source.items;
       if (!items) throw invalidField('media_source.items', 'is required');
-      if (items.length < 2 || items.length > 5) throw invalidField('media_source.items', 'must have 2 to 5 images');
+      if (items.length < 2 || items.length > 5)
+        throw invalidField('media_source.items', 'must have 2 to 5 images');
       const sources = items.map((item, i): ImageSource => {
         const at = `media_source.items[${i}]`;
         const title = checkText(`${at}.title`, item.title) ?? null;
@@ -405,10 +448,17 @@ function sourceDescription(source: PinMediaSourceInput, index: number): string |
 }
 
 /** Carousel slots update the title, description and link of the images at the same index. */
-function withCarouselSlots(media: PinMediaRecord, slots: NonNullable<PinUpdateInput['carouselSlots']>): PinMediaRecord {
-  if (media.type !== 'multiple_images') throw invalidField('carousel_slots', 'can only be given for a carousel Pin');
+function withCarouselSlots(
+  media: PinMediaRecord,
+  slots: NonNullable<PinUpdateInput['carouselSlots']>,
+): PinMediaRecord {
+  if (media.type !== 'multiple_images')
+    throw invalidField('carousel_slots', 'can only be given for a carousel Pin');
   if (slots.length > media.items.length) {
-    throw invalidField('carousel_slots', `has ${slots.length} slots but the Pin has ${media.items.length} images`);
+    throw invalidField(
+      'carousel_slots',
+      `has ${slots.length} slots but the Pin has ${media.items.length} images`,
+    );
   }
   return {
     ...media,
@@ -419,7 +469,8 @@ function withCarouselSlots(media: PinMediaRecord, slots: NonNullable<PinUpdateIn
         ...item,
         title: slot.title !== undefined ? slot.title : item.title,
         description: slot.description !== undefined ? slot.description : (item.description ?? null),
-        link: slot.link !== undefined ? (checkLink(`carousel_slots[${i}].link`, slot.link) ?? null) : item.link,
+        link:
+          slot.link !== undefined ? (checkLink(`carousel_slots[${i}].link`, slot.link) ?? null) : item.link,
       };
     }),
   };

@@ -37,7 +37,11 @@ export class SectionsRepo {
 
   async findById(id: string): Promise<SectionRow | null> {
     if (!isValidId(id)) return null;
-    const row = await this.db.selectFrom('board_sections').select(columns).where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('board_sections')
+      .select(columns)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toSection(row) : null;
   }
 
@@ -85,7 +89,12 @@ export class SectionsRepo {
         .where('board_section_id', '=', section.id)
         .executeTakeFirstOrThrow();
       const roots = (
-        await trx.selectFrom('pins').select('media_root').distinct().where('board_section_id', '=', section.id).execute()
+        await trx
+          .selectFrom('pins')
+          .select('media_root')
+          .distinct()
+          .where('board_section_id', '=', section.id)
+          .execute()
       ).map((r) => idOf(r.media_root));
       const result = await trx.deleteFrom('board_sections').where('id', '=', section.id).executeTakeFirst();
       if (BigInt(result.numDeletedRows) === 0n) return { deleted: false, unusedRoots: [] };

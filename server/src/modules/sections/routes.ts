@@ -27,7 +27,10 @@ export function registerSectionRoutes(app: App, ctx: AppContext): void {
     },
     async (request) => {
       const { bookmark, page_size } = request.query;
-      const page = await ctx.sections.list(callerOf(request), request.params.board_id, { bookmark, pageSize: page_size });
+      const page = await ctx.sections.list(callerOf(request), request.params.board_id, {
+        bookmark,
+        pageSize: page_size,
+      });
       return { items: page.items.map(presentSection), bookmark: page.bookmark };
     },
   );
@@ -47,7 +50,9 @@ export function registerSectionRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const section = await ctx.sections.create(callerOf(request), request.params.board_id, { name: request.body.name });
+      const section = await ctx.sections.create(callerOf(request), request.params.board_id, {
+        name: request.body.name,
+      });
       return reply.status(201).send(presentSection(section));
     },
   );
@@ -68,7 +73,9 @@ export function registerSectionRoutes(app: App, ctx: AppContext): void {
     },
     async (request) => {
       const { board_id, section_id } = request.params;
-      return presentSection(await ctx.sections.update(callerOf(request), board_id, section_id, { name: request.body.name }));
+      return presentSection(
+        await ctx.sections.update(callerOf(request), board_id, section_id, { name: request.body.name }),
+      );
     },
   );
 
@@ -110,7 +117,10 @@ export function registerSectionRoutes(app: App, ctx: AppContext): void {
       const caller = callerOf(request);
       const { board_id, section_id } = request.params;
       const { bookmark, page_size } = request.query;
-      const page = await ctx.pins.listInSection(caller, board_id, section_id, { bookmark, pageSize: page_size });
+      const page = await ctx.pins.listInSection(caller, board_id, section_id, {
+        bookmark,
+        pageSize: page_size,
+      });
       const options = { viewerId: caller.userId, urlFor: (key: string) => ctx.media.urlFor(key) };
       return { items: page.items.map((p) => presentPin(p, options)), bookmark: page.bookmark };
     },

@@ -15,7 +15,8 @@ export const SECTION_NAME_MAX = 180;
 /** The spec's examples for board section errors. */
 const sectionNotFound = () => notFound('Board section not found.');
 const notAuthorized = (action: string) => () => new ApiError(403, 403, `Not authorized to ${action}.`);
-const duplicateName = () => conflict('Board section conflict: the board already has a section with this name.');
+const duplicateName = () =>
+  conflict('Board section conflict: the board already has a section with this name.');
 
 export class SectionsService {
   constructor(
@@ -55,7 +56,12 @@ export class SectionsService {
   }
 
   /** board_sections/update: renames the section. */
-  async update(viewer: Viewer, boardId: string, sectionId: string, input: { name: string }): Promise<SectionRow> {
+  async update(
+    viewer: Viewer,
+    boardId: string,
+    sectionId: string,
+    input: { name: string },
+  ): Promise<SectionRow> {
     const name = checkSectionName(input.name);
     const section = await this.writableSection(viewer, boardId, sectionId, 'update board section');
     const { sectionsRepo } = this.deps;
@@ -77,9 +83,18 @@ export class SectionsService {
     await this.deps.boards.discardRoots(unusedRoots);
   }
 
-  private async writableSection(viewer: Viewer, boardId: string, sectionId: string, action: string): Promise<SectionRow> {
-    const board = await this.deps.boards.requireWritable(viewer, boardId, 'board', { notPermitted: notAuthorized(action) });
-    const section = validIdOrNull(sectionId) ? await this.deps.sectionsRepo.findOnBoard(board.id, sectionId) : null;
+  private async writableSection(
+    viewer: Viewer,
+    boardId: string,
+    sectionId: string,
+    action: string,
+  ): Promise<SectionRow> {
+    const board = await this.deps.boards.requireWritable(viewer, boardId, 'board', {
+      notPermitted: notAuthorized(action),
+    });
+    const section = validIdOrNull(sectionId)
+      ? await this.deps.sectionsRepo.findOnBoard(board.id, sectionId)
+      : null;
     if (!section) throw sectionNotFound();
     return section;
   }

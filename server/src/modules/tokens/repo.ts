@@ -45,7 +45,17 @@ export class TokensRepo {
   async findByHash(tokenHash: string): Promise<TokenRow | null> {
     const row = await this.db
       .selectFrom('access_tokens')
-      .select(['id', 'token_hash', 'kind', 'user_id', 'app_id', 'scopes', 'expires_at', 'revoked_at', 'last_used_at'])
+      .select([
+        'id',
+        'token_hash',
+        'kind',
+        'user_id',
+        'app_id',
+        'scopes',
+        'expires_at',
+        'revoked_at',
+        'last_used_at',
+      ])
       .where('token_hash', '=', tokenHash)
       .executeTakeFirst();
     if (!row) return null;

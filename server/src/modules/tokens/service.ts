@@ -50,7 +50,9 @@ export class TokensService {
     const kind = input.kind ?? 'access';
     const token = PREFIX[kind] + randomBytes(32).toString('base64url');
     const now = new Date();
-    const expiresAt = new Date(now.getTime() + (input.ttlSeconds ?? this.accessTtlSeconds) * 1000).toISOString();
+    const expiresAt = new Date(
+      now.getTime() + (input.ttlSeconds ?? this.accessTtlSeconds) * 1000,
+    ).toISOString();
     const id = this.ids.next();
     await this.repo.insert({
       id,
@@ -68,9 +70,11 @@ export class TokensService {
   /** Resolves an `Authorization` header to the caller, or throws 401 code 2. */
   async authenticate(header: string | undefined): Promise<AuthContext> {
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match) throw unauthorized('Authentication failed: send an access token as "Authorization: Bearer pina_…".');
+    if (!match)
+      throw unauthorized('Authentication failed: send an access token as "Authorization: Bearer pina_…".');
     const token = match[1]!;
-    if (!token.startsWith(PREFIX.access)) throw unauthorized('Authentication failed: that is not an access token.');
+    if (!token.startsWith(PREFIX.access))
+      throw unauthorized('Authentication failed: that is not an access token.');
     const hash = hashToken(token);
     const row = await this.repo.findByHash(hash);
     if (

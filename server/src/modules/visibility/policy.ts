@@ -53,7 +53,8 @@ export function boardWriteDecision(
   const readProblem = boardReadDecision(viewer, board, kind, notFoundError);
   if (readProblem) return readProblem;
   if (board.ownerId !== viewer.userId) return notPermittedError();
-  if (board.privacy === 'SECRET' && !viewer.scopes.has(WRITE_SECRET[kind])) return missingScope([WRITE_SECRET[kind]]);
+  if (board.privacy === 'SECRET' && !viewer.scopes.has(WRITE_SECRET[kind]))
+    return missingScope([WRITE_SECRET[kind]]);
   return null;
 }
 
@@ -71,7 +72,11 @@ export interface VisibleBoards {
   ownProtected: boolean;
 }
 
-export function visibleBoardsFor(viewer: Viewer, kind: ObjectKind, options: { includeProtected?: boolean } = {}): VisibleBoards {
+export function visibleBoardsFor(
+  viewer: Viewer,
+  kind: ObjectKind,
+  options: { includeProtected?: boolean } = {},
+): VisibleBoards {
   return {
     viewerId: viewer.userId,
     ownSecret: viewer.scopes.has(READ_SECRET[kind]),
