@@ -1,0 +1,123 @@
+import { Command } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase } from './db/index.js';
+import { migrateToLatest } from './db/migrate.js';
+import { parseScopes } from './modules/tokens/scopes.js';
+
+function configOrExit(): Config {
+  // A .env file in the working directory is read first; real environment variables win.
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      console.error('Fix these environment variables (see .env.example) and start again.');
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+function openFromConfig(config: Config) {
+  return openDatabase({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: path.join(config.dataDir, 'corkboard.sqlite'),
+  });
+}
+
+/** The `corkboard` command line; main.ts runs it, tests call it with their own argv. */
+export function createProgram(): Command {
+  const program = new Command();
+  program
+    .name('corkboard')
+    .description('Corkboard: a self-hosted Pinterest with a Pinterest API v5 compatible REST API');
+
+  program
+    .command('serve', { isDefault: true })
+    .description('Migrate the database, seed the demo on first start (sandbox mode) and serve HTTP')
+    .option('--port <port>', 'port to listen on (overrides PORT)')
+    .action(async (options: { port?: string }) => {
+      const config = configOrExit();
+      if (options.port !== undefined) config.port = Number(options.port);
+      const app = await buildApp(config);
+      const { seedDemoIfEmpty, printBanner } = await import('./modules/demo/seed.js');
+      const demo = config.seedDemo ? await seedDemoIfEmpty(app) : null;
+      const shutdown = async (signal: string) => {
+        app.log.info({ signal }, 'shutting down');
+        await app.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      await app.listen({ host: config.host, port: config.port });
+      printBanner(config, demo);
+    });
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations and exit')
+    .action(async () => {
+      const config = configOrExit();
+      const database = openFromConfig(config);
+      const applied = await migrateToLatest(database.db as never, database.dialect);
+      console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+      await database.close();
+    });
+
+  const token = program.command('token').description('Access tokens');
+  token
+    .command('create')
+    .description(
+      'Create an access token for a user (belongs to the built-in "Corkboard CLI" app) and print it',
+    )
+    .requiredOption('--user <name>', 'username')
+    .option(
+      '--scopes <list>',
+      'comma-separated scopes',
+      'boards:read,boards:write,pins:read,pins:write,user_accounts:read',
+    )
+    .option('--ttl-days <days>', 'days until it expires', '30')
+    .action(async (options: { user: string; scopes: string; ttlDays: string }) => {
+      const config = configOrExit();
+      const { scopes, unknown } = parseScopes(options.scopes);
+      if (unknown.length > 0) {
+        console.error(
+          `Unknown scope(s): ${unknown.join(', ')}. Use Pinterest's names, e.g. boards:read,pins:read.`,
+        );
+        process.exitCode = 1;
+        return;
+      }
+      const ttlDays = Number(options.ttlDays);
+      if (!Number.isFinite(ttlDays) || ttlDays <= 0) {
+        console.error(`--ttl-days must be a positive number of days (got "${options.ttlDays}").`);
+        process.exitCode = 1;
+        return;
+      }
+      const app = await buildApp(config, { logger: false });
+      try {
+        const user = await app.ctx.accounts.getByUsername(options.user);
+        if (!user) {
+          console.error(
+            `No user named "${options.user}". Start the server once to seed the demo, or sign up first.`,
+          );
+          process.exitCode = 1;
+          return;
+        }
+        const issued = await app.ctx.tokens.issue({
+          userId: user.id,
+          appId: await app.ctx.apps.builtinCliAppId(),
+          scopes,
+          ttlSeconds: Math.round(ttlDays * 86400),
+        });
+        console.log(issued.token);
+      } finally {
+        await app.close();
+      }
+    });
+
+  return program;
+}

@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createProgram } from '../../src/cli.js';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { TEST_DATABASE, TEST_POSTGRES_URL } from '../helpers/app.js';
+
+/** Runs `corkboard …` in-process and returns what it printed and its exit code. */
+async function corkboard(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi
+    .spyOn(console, 'error')
+    .mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  process.exitCode = undefined;
+  try {
+    await createProgram()
+      .exitOverride()
+      .parseAsync(['node', 'corkboard', ...args]);
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+  const code = process.exitCode ?? 0;
+  process.exitCode = undefined;
+  return { stdout: out.join('\n'), stderr: err.join('\n'), code };
+}
+
+describe(`the corkboard CLI on ${TEST_DATABASE}`, () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corkboard-cli-'));
+  const database = `cb_cli_${randomBytes(4).toString('hex')}`;
+  const savedEnv = { ...process.env };
+
+  beforeAll(async () => {
+    process.env.DATA_DIR = dataDir;
+    process.env.LOG_LEVEL = 'silent';
+    delete process.env.DATABASE_URL;
+    if (TEST_DATABASE === 'postgres') {
+      const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await admin.connect();
+      await admin.query(`create database ${database}`);
+      await admin.end();
+      const url = new URL(TEST_POSTGRES_URL);
+      url.pathname = `/${database}`;
+      process.env.DATABASE_URL = url.toString();
+    }
+  });
+  afterAll(async () => {
+    process.env = savedEnv;
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (TEST_DATABASE === 'postgres') {
+      const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await admin.connect();
+      await admin.query(`drop database if exists ${database} with (force)`);
+      await admin.end();
+    }
+  });
+
+  it('migrate applies the migrations once, then says the database is up to date', async () => {
+    const first = await corkboard('migrate');
+    expect(first).toMatchObject({ code: 0, stdout: expect.stringContaining('0001_initial') });
+    const second = await corkboard('migrate');
+    expect(second).toMatchObject({ code: 0, stdout: 'The database is up to date.' });
+  });
+
+  it('token create prints a pina_ token for the user that the API accepts, with the scopes asked for', async () => {
+    const config = loadConfig();
+    const app = await buildApp(config, { logger: false });
+    await app.ctx.accounts.create({ username: 'cli_user' });
+    await app.close();
+
+    const result = await corkboard('token', 'create', '--user', 'cli_user', '--scopes', 'user_accounts:read');
+    expect(result.code).toBe(0);
+    const token = result.stdout.trim();
+    expect(token).toMatch(/^pina_[A-Za-z0-9_-]{43}$/);
+
+    const check = await buildApp(config, { logger: false });
+    try {
+      const ok = await check.inject({
+        method: 'GET',
+        url: '/v5/user_account',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json().username).toBe('cli_user');
+      const noScope = await check.inject({
+        method: 'GET',
+        url: '/v5/boards',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(noScope.statusCode).toBe(403);
+    } finally {
+      await check.close();
+    }
+  });
+
+  it('token create explains an unknown user, an unknown scope and a bad lifetime', async () => {
+    const unknownUser = await corkboard('token', 'create', '--user', 'nobody_here');
+    expect(unknownUser.code).toBe(1);
+    expect(unknownUser.stderr).toContain('No user named "nobody_here"');
+    const unknownScope = await corkboard(
+      'token',
+      'create',
+      '--user',
+      'cli_user',
+      '--scopes',
+      'boards:read,boards:fly',
+    );
+    expect(unknownScope.code).toBe(1);
+    expect(unknownScope.stderr).toContain('boards:fly');
+    const badTtl = await corkboard('token', 'create', '--user', 'cli_user', '--ttl-days', 'soon');
+    expect(badTtl.code).toBe(1);
+    expect(badTtl.stderr).toContain('--ttl-days');
+  });
+});
