@@ -43,9 +43,18 @@ export interface BuildAppOptions {
   logger?: boolean;
 }
 
+export interface RegisteredOperation {
+  operationId: string;
+  method: string;
+  url: string;
+  scopes: readonly string[];
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext;
+    /** The Pinterest operations this server implements, as registered. */
+    operations: RegisteredOperation[];
     /** operationIds of the reference spec this server answers 501 for. */
     unimplementedOperations: string[];
   }
@@ -102,6 +111,22 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(helmet, {
     contentSecurityPolicy: false,
     crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  const operations: RegisteredOperation[] = [];
+  app.decorate('operations', operations);
+  app.addHook('onRoute', (route) => {
+    const config = route.config as
+      { operationId?: string; notImplemented?: boolean; scopes?: string[] } | undefined;
+    if (!config?.operationId || config.notImplemented) return;
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      operations.push({
+        operationId: config.operationId,
+        method,
+        url: route.url,
+        scopes: config.scopes ?? [],
+      });
+    }
   });
   registerErrorHandling(app);
   registerOperationAuth(app, tokens);
