@@ -35,6 +35,12 @@ export interface UsersTable {
   profile_image_url: string;
   is_admin: DbInt;
   created_at: Timestamp;
+  email_verified_at: Timestamp | null;
+  /** JSON: BusinessProfile (modules/business). */
+  business_profile_json: string | null;
+  profile_image_key: string | null;
+  website_verification_code: string | null;
+  password_changed_at: Timestamp | null;
 }
 
 export interface AppsTable {
@@ -47,12 +53,22 @@ export interface AppsTable {
   status: string;
   is_builtin: DbInt;
   created_at: Timestamp;
+  client_id: string | null;
+  client_secret_hash: string | null;
+  icon_key: string | null;
+  website_url: Generated<string>;
+  /** JSON array of exact redirect URIs. */
+  redirect_uris: Generated<string>;
+  rejection_reason: string | null;
+  reviewed_at: Timestamp | null;
+  reviewed_by: Id | null;
+  secret_rotated_at: Timestamp | null;
 }
 
 export interface AccessTokensTable {
   id: Id;
   token_hash: string;
-  kind: 'access' | 'refresh';
+  kind: 'access' | 'refresh' | 'client';
   user_id: Id;
   app_id: Id;
   scopes: string;
@@ -60,6 +76,8 @@ export interface AccessTokensTable {
   expires_at: Timestamp;
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;
+  /** For an access token made by a refresh: the refresh token it came from. */
+  refresh_token_id: Id | null;
 }
 
 export interface BoardsTable {
@@ -76,6 +94,7 @@ export interface BoardsTable {
   pin_count: DbInt;
   follower_count: DbInt;
   collaborator_count: DbInt;
+  trial_only: Generated<DbInt>;
 }
 
 export interface BoardSectionsTable {
@@ -106,6 +125,85 @@ export interface PinsTable {
   media_root: Id;
   created_app_id: Id | null;
   created_at: Timestamp;
+  trial_only: Generated<DbInt>;
+}
+
+export interface SessionsTable {
+  id: Id;
+  token_hash: string;
+  user_id: Id;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
+  user_agent: string;
+}
+
+export interface EmailTokensTable {
+  id: Id;
+  token_hash: string;
+  user_id: Id;
+  kind: 'verify_email' | 'reset_password';
+  email: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface OutboxTable {
+  id: Id;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  /** 'smtp' when sent through SMTP_URL, 'outbox' when only kept here. */
+  delivery: string;
+  created_at: Timestamp;
+}
+
+export interface InvitesTable {
+  id: Id;
+  code_hash: string;
+  created_by: Id | null;
+  email: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_by: Id | null;
+  used_at: Timestamp | null;
+}
+
+export interface WebsitesTable {
+  id: Id;
+  user_id: Id;
+  website: string;
+  website_key: string;
+  method: string;
+  verified_at: Timestamp;
+}
+
+export interface OauthCodesTable {
+  id: Id;
+  code_hash: string;
+  app_id: Id;
+  user_id: Id;
+  redirect_uri: string;
+  scopes: string;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface RequestLogTable {
+  id: Id;
+  app_id: Id;
+  user_id: Id | null;
+  token_prefix: string;
+  method: string;
+  path: string;
+  operation_id: string | null;
+  status: DbInt;
+  latency_ms: DbInt;
+  created_at: Timestamp;
 }
 
 export interface Database {
@@ -117,6 +215,13 @@ export interface Database {
   boards: BoardsTable;
   board_sections: BoardSectionsTable;
   pins: PinsTable;
+  sessions: SessionsTable;
+  email_tokens: EmailTokensTable;
+  outbox: OutboxTable;
+  invites: InvitesTable;
+  websites: WebsitesTable;
+  oauth_codes: OauthCodesTable;
+  request_log: RequestLogTable;
 }
 
 export type { Generated };

@@ -5,7 +5,7 @@ import { idOf } from '../../db/values.js';
 export interface TokenRow {
   id: string;
   tokenHash: string;
-  kind: 'access' | 'refresh';
+  kind: 'access' | 'refresh' | 'client';
   userId: string;
   appId: string;
   scopes: string;
@@ -20,7 +20,7 @@ export class TokensRepo {
   async insert(row: {
     id: string;
     tokenHash: string;
-    kind: 'access' | 'refresh';
+    kind: 'access' | 'refresh' | 'client';
     userId: string;
     appId: string;
     scopes: string;
