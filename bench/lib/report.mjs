@@ -309,6 +309,8 @@ Targets are reported, never enforced: the command fails only if the benchmark ca
 - **Image create**: \`POST /v5/pins\` with a ${results.photo.width}×${results.photo.height} photo-like JPEG (${(results.photo.bytes / 1e6).toFixed(2)} MB, base64 in the JSON body,
   made by \`bench/lib/photo.mjs\` with sharp), ${s.image.concurrency} requests at a time for ${s.image.seconds} s, against the media module's pipeline function
   (${img?.pipeline ? `\`${img.pipeline}\`` : 'not found'}) called in its own process without HTTP at the same concurrency, writing its files to disk.
+  The server puts at most \`IMAGE_CONCURRENCY\` (default 2) images through sharp at once, the rest wait; the bare loop has all
+  ${s.image.concurrency} in flight. Both processes run with \`UV_THREADPOOL_SIZE=8\` (the server's own default) on the same CPU.
   Then pin gets at ${s.image.getRate} req/s (evenly paced), quiet and while the same uploads run.
 
 ## Pin get — \`GET /v5/pins/{id}\`, wrk
