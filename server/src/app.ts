@@ -1,6 +1,7 @@
 import Fastify from 'fastify';
 import type { App } from './http/types.js';
 import helmet from '@fastify/helmet';
+import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import path from 'node:path';
 import type { Config } from './config.js';
@@ -13,6 +14,7 @@ import { registerErrorHandling } from './http/errors.js';
 import { registerNotImplementedOperations } from './http/not-implemented.js';
 import { registerOperationAuth } from './http/operations.js';
 import { registerCsvQueryArrays } from './http/query-arrays.js';
+import { registerSessions } from './http/session.js';
 import { BookmarkCodec } from './lib/bookmark.js';
 import { IdGenerator } from './lib/ids.js';
 import { AccountsRepo } from './modules/accounts/repo.js';
@@ -32,6 +34,8 @@ import { PinsService } from './modules/pins/service.js';
 import { SectionsRepo } from './modules/sections/repo.js';
 import { registerSectionRoutes } from './modules/sections/routes.js';
 import { SectionsService } from './modules/sections/service.js';
+import { SessionsRepo } from './modules/sessions/repo.js';
+import { SessionsService } from './modules/sessions/service.js';
 import { TokensRepo } from './modules/tokens/repo.js';
 import { TokensService } from './modules/tokens/service.js';
 
@@ -74,6 +78,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const bookmarks = new BookmarkCodec(await getOrCreateSecret(database.db, 'bookmark_secret'));
 
   const tokens = new TokensService(new TokensRepo(database.db), ids, config.accessTokenTtlSeconds);
+  const sessions = new SessionsService(new SessionsRepo(database.db), ids);
   const accounts = new AccountsService(new AccountsRepo(database.db), ids);
   const apps = new AppsService(new AppsRepo(database.db), ids);
   const storage = new LocalDiskStorage(path.join(config.dataDir, 'media'));
@@ -90,6 +95,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     ids,
     bookmarks,
     tokens,
+    sessions,
     accounts,
     apps,
     media,
@@ -129,6 +135,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     }
   });
   registerErrorHandling(app);
+  await app.register(formbody);
+  await registerSessions(app, sessions, await getOrCreateSecret(database.db, 'cookie_secret'));
   registerOperationAuth(app, tokens);
   registerCsvQueryArrays(app);
 

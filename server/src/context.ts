@@ -8,6 +8,7 @@ import type { BoardsService } from './modules/boards/service.js';
 import type { MediaService } from './modules/media/service.js';
 import type { PinsService } from './modules/pins/service.js';
 import type { SectionsService } from './modules/sections/service.js';
+import type { SessionsService } from './modules/sessions/service.js';
 import type { TokensService } from './modules/tokens/service.js';
 
 /** Everything a route needs, built once per app in app.ts. Routes call services only. */
@@ -17,6 +18,7 @@ export interface AppContext {
   ids: IdGenerator;
   bookmarks: BookmarkCodec;
   tokens: TokensService;
+  sessions: SessionsService;
   accounts: AccountsService;
   apps: AppsService;
   media: MediaService;

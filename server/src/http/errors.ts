@@ -52,6 +52,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
         ),
       });
     }
+    if (fastifyError.code?.startsWith('FST_CSRF')) {
+      return reply.status(403).send({
+        code: 29,
+        message:
+          'Missing or invalid CSRF token: send the token from GET /api/csrf in the x-csrf-token header.',
+      });
+    }
     switch (fastifyError.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return reply.status(413).send({

@@ -62,7 +62,10 @@ export async function openTestDatabase(): Promise<{ database: DatabaseHandle; dr
 
 export async function buildTestApp(
   env: Record<string, string> = {},
-  options: Omit<BuildAppOptions, 'database' | 'logger'> = {},
+  options: Omit<BuildAppOptions, 'database' | 'logger'> & {
+    /** Runs before the app is ready: add test-only routes or hooks here. */
+    beforeReady?: (app: App) => void;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corkboard-data-'));
   const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: TEST_PUBLIC_URL, LOG_LEVEL: 'silent', ...env });
@@ -75,6 +78,7 @@ export async function buildTestApp(
       serverErrors.push(`${request.method} ${request.url} → ${reply.statusCode}`);
     }
   });
+  options.beforeReady?.(app);
   await app.ready();
   return {
     app,
