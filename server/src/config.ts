@@ -25,6 +25,29 @@ export interface Config {
     allowLoopback: boolean;
   };
   seedDemo: boolean;
+  /** Lifetime of refresh tokens, renewed on every refresh (Pinterest: 60 days). */
+  refreshTokenTtlSeconds: number;
+  mail: {
+    /** smtp://user:pass@host:port; without it mail only goes to the admin-readable outbox. */
+    smtpUrl: string | null;
+    from: string;
+  };
+  /** Sandbox only: new developer apps are approved at once. */
+  appsAutoApprove: boolean;
+  /** Sandbox only: `/oauth/` approves at once, as this user, with no page (for OAuth client tests). */
+  oauthAutoApproveUser: string | null;
+  rateLimits: {
+    /** Calls a day per app and user for Trial apps, per rate-limit category. */
+    trialPerDay: number;
+    /** Calls a minute per app and user for Standard apps, per rate-limit category. */
+    standardPerMinute: number;
+    /** Calls a second per app and user for Standard apps, per rate-limit category (bursts). */
+    standardPerSecond: number;
+    /** Log-in attempts per account name and per client address in 15 minutes. */
+    loginPer15Minutes: number;
+  };
+  /** How often buffered request-log entries are written, in milliseconds. */
+  requestLogFlushMs: number;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +125,17 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     problems.push('SEED_DEMO is a sandbox-only setting; unset it in production mode');
   }
 
+  const appsAutoApprove = bool('APPS_AUTO_APPROVE', false);
+  if (mode === 'production' && appsAutoApprove) {
+    problems.push('APPS_AUTO_APPROVE is a sandbox-only setting; unset it in production mode');
+  }
+  const oauthAutoApproveUser = env.OAUTH_AUTO_APPROVE_USER || null;
+  if (mode === 'production' && oauthAutoApproveUser) {
+    problems.push('OAUTH_AUTO_APPROVE_USER is a sandbox-only setting; unset it in production mode');
+  }
+  const smtpUrl = env.SMTP_URL || null;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must start with smtp:// or smtps://');
+
   const config: Config = {
     mode,
     host,
@@ -125,6 +159,17 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       allowLoopback,
     },
     seedDemo,
+    refreshTokenTtlSeconds: int('REFRESH_TOKEN_TTL_SECONDS', 60 * 24 * 3600, 60, 10 * 365 * 24 * 3600),
+    mail: { smtpUrl, from: env.MAIL_FROM || 'Corkboard <no-reply@corkboard.local>' },
+    appsAutoApprove,
+    oauthAutoApproveUser,
+    rateLimits: {
+      trialPerDay: int('RATE_LIMIT_TRIAL_PER_DAY', 1000, 1, 100_000_000),
+      standardPerMinute: int('RATE_LIMIT_STANDARD_PER_MINUTE', 1000, 1, 100_000_000),
+      standardPerSecond: int('RATE_LIMIT_STANDARD_PER_SECOND', 100, 1, 100_000_000),
+      loginPer15Minutes: int('RATE_LIMIT_LOGIN_PER_15_MINUTES', 10, 1, 100_000),
+    },
+    requestLogFlushMs: int('REQUEST_LOG_FLUSH_MS', 1000, 10, 60_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...config, ...overrides };
