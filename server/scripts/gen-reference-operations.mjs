@@ -16,7 +16,15 @@ export function referenceOperations(spec) {
   for (const [p, methods] of Object.entries(spec.paths)) {
     for (const [method, op] of Object.entries(methods)) {
       if (!op || typeof op !== 'object' || !op.operationId) continue;
-      ops.push({ method: method.toUpperCase(), path: p, operationId: op.operationId });
+      const security = op.security ?? spec.security ?? [];
+      ops.push({
+        method: method.toUpperCase(),
+        path: p,
+        operationId: op.operationId,
+        rateLimitCategory: op['x-ratelimit-category'] ?? null,
+        // Whether a client-credentials (pinc_) token may call it, as the spec's security lists.
+        clientCredentials: security.some((s) => 'client_credentials' in s),
+      });
     }
   }
   ops.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));

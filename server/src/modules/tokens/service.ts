@@ -97,6 +97,11 @@ export class TokensService {
     };
   }
 
+  /** After a password change: every token of the user stops working at once. */
+  async revokeAllForUser(userId: string): Promise<number> {
+    return this.repo.revokeAllForUser(userId, new Date().toISOString());
+  }
+
   async revoke(tokenId: string): Promise<boolean> {
     return this.repo.revoke(tokenId, new Date().toISOString());
   }
