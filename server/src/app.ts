@@ -16,6 +16,7 @@ import { registerOperationAuth } from './http/operations.js';
 import { registerCsvQueryArrays } from './http/query-arrays.js';
 import { registerSessions } from './http/session.js';
 import { BookmarkCodec } from './lib/bookmark.js';
+import { MemoryCounterStore } from './lib/counters.js';
 import { IdGenerator } from './lib/ids.js';
 import { AccountsRepo } from './modules/accounts/repo.js';
 import { registerAccountRoutes } from './modules/accounts/routes.js';
@@ -89,8 +90,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const boards = new BoardsService({ boardsRepo, ids, bookmarks, media });
   const sections = new SectionsService({ sectionsRepo, boards, ids, bookmarks });
   const pins = new PinsService({ pinsRepo, boards, sectionsRepo, ids, bookmarks, media });
+  const counters = new MemoryCounterStore();
   const ctx: AppContext = {
     config,
+    counters,
     database,
     ids,
     bookmarks,
@@ -159,6 +162,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 
   app.addHook('onClose', async () => {
     await lease.release().catch(() => undefined);
+    await counters.close();
     if (!options.database) await database.close();
   });
   return app;

@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/index.js';
 import type { BookmarkCodec } from './lib/bookmark.js';
+import type { CounterStore } from './lib/counters.js';
 import type { IdGenerator } from './lib/ids.js';
 import type { AccountsService } from './modules/accounts/service.js';
 import type { AppsService } from './modules/apps/service.js';
@@ -16,6 +17,8 @@ export interface AppContext {
   config: Config;
   database: DatabaseHandle;
   ids: IdGenerator;
+  /** Rate-limit counters: memory, or Redis when REDIS_URL is set. */
+  counters: CounterStore;
   bookmarks: BookmarkCodec;
   tokens: TokensService;
   sessions: SessionsService;
