@@ -17,6 +17,7 @@ import { registerCsvQueryArrays } from './http/query-arrays.js';
 import { registerSessions } from './http/session.js';
 import { BookmarkCodec } from './lib/bookmark.js';
 import { MemoryCounterStore } from './lib/counters.js';
+import type { HostResolver } from './lib/guarded-fetch.js';
 import { IdGenerator } from './lib/ids.js';
 import { AccountsRepo } from './modules/accounts/repo.js';
 import { registerAccountRoutes } from './modules/accounts/routes.js';
@@ -39,12 +40,18 @@ import { SessionsRepo } from './modules/sessions/repo.js';
 import { SessionsService } from './modules/sessions/service.js';
 import { TokensRepo } from './modules/tokens/repo.js';
 import { TokensService } from './modules/tokens/service.js';
+import { WebsitesRepo } from './modules/websites/repo.js';
+import { registerWebsiteRoutes } from './modules/websites/routes.js';
+import { WebsitesService } from './modules/websites/service.js';
+import { SiteChecker, systemTxtResolver, type TxtResolver } from './modules/websites/verification.js';
 
 export interface BuildAppOptions {
   /** An already open database (tests); otherwise opened from the config. */
   database?: DatabaseHandle;
   /** Test hooks for the guarded fetch (an injected DNS resolver). */
   media?: Pick<MediaServiceOptions, 'resolve'>;
+  /** Test hooks for website verification: host resolver for the guarded fetch, DNS TXT lookups. */
+  websites?: { resolve?: HostResolver; resolveTxt?: TxtResolver };
   logger?: boolean;
 }
 
@@ -90,6 +97,18 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const boards = new BoardsService({ boardsRepo, ids, bookmarks, media });
   const sections = new SectionsService({ sectionsRepo, boards, ids, bookmarks });
   const pins = new PinsService({ pinsRepo, boards, sectionsRepo, ids, bookmarks, media });
+  const websites = new WebsitesService({
+    repo: new WebsitesRepo(database.db),
+    ids,
+    bookmarks,
+    checker: new SiteChecker({
+      timeoutMs: config.fetch.timeoutMs,
+      maxRedirects: config.fetch.maxRedirects,
+      allowLoopback: config.fetch.allowLoopback,
+      resolve: options.websites?.resolve ?? options.media?.resolve,
+      resolveTxt: options.websites?.resolveTxt ?? systemTxtResolver(config.fetch.timeoutMs),
+    }),
+  });
   const counters = new MemoryCounterStore();
   const ctx: AppContext = {
     config,
@@ -105,6 +124,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     boards,
     sections,
     pins,
+    websites,
   };
 
   const app = Fastify({
@@ -158,6 +178,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerSectionRoutes(app, ctx);
   registerPinRoutes(app, ctx);
   registerMediaRoutes(app, ctx);
+  registerWebsiteRoutes(app, ctx);
   app.decorate('unimplementedOperations', registerNotImplementedOperations(app));
 
   app.addHook('onClose', async () => {

@@ -11,6 +11,7 @@ import type { PinsService } from './modules/pins/service.js';
 import type { SectionsService } from './modules/sections/service.js';
 import type { SessionsService } from './modules/sessions/service.js';
 import type { TokensService } from './modules/tokens/service.js';
+import type { WebsitesService } from './modules/websites/service.js';
 
 /** Everything a route needs, built once per app in app.ts. Routes call services only. */
 export interface AppContext {
@@ -28,4 +29,6 @@ export interface AppContext {
   boards: BoardsService;
   sections: SectionsService;
   pins: PinsService;
+  /** Claimed websites; claimedDomainsOf / isClaimedLink for analytics. */
+  websites: WebsitesService;
 }
