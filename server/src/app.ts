@@ -19,7 +19,15 @@ import { BookmarkCodec } from './lib/bookmark.js';
 import { MemoryCounterStore } from './lib/counters.js';
 import type { HostResolver } from './lib/guarded-fetch.js';
 import { IdGenerator } from './lib/ids.js';
+import { registerAuthRoutes } from './modules/accounts/auth-routes.js';
+import { AuthService } from './modules/accounts/auth-service.js';
+import { EmailTokensRepo } from './modules/accounts/email-tokens-repo.js';
 import { AccountsRepo } from './modules/accounts/repo.js';
+import { AdminRepo } from './modules/admin/repo.js';
+import { registerAdminRoutes } from './modules/admin/routes.js';
+import { AdminService } from './modules/admin/service.js';
+import { Mailer } from './modules/email/mailer.js';
+import { OutboxRepo } from './modules/email/repo.js';
 import { registerAccountRoutes } from './modules/accounts/routes.js';
 import { AccountsService } from './modules/accounts/service.js';
 import { AppsRepo } from './modules/apps/repo.js';
@@ -110,6 +118,21 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     }),
   });
   const counters = new MemoryCounterStore();
+  const outbox = new OutboxRepo(database.db);
+  const mailer = new Mailer(config, outbox, ids);
+  const admin = new AdminService({ repo: new AdminRepo(database.db), outbox, accounts, ids, bookmarks });
+  const auth = new AuthService({
+    accounts,
+    accountsRepo: new AccountsRepo(database.db),
+    emailTokens: new EmailTokensRepo(database.db),
+    sessions,
+    tokens,
+    admin,
+    mailer,
+    counters,
+    ids,
+    loginAttemptsPer15Minutes: config.rateLimits.loginPer15Minutes,
+  });
   const ctx: AppContext = {
     config,
     counters,
@@ -124,6 +147,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     boards,
     sections,
     pins,
+    mailer,
+    admin,
+    auth,
     websites,
   };
 
@@ -136,6 +162,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('ctx', ctx);
+  mailer.useLogger(app.log);
 
   await app.register(helmet, {
     contentSecurityPolicy: false,
@@ -174,6 +201,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   });
 
   registerAccountRoutes(app, ctx);
+  registerAuthRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
   registerBoardRoutes(app, ctx);
   registerSectionRoutes(app, ctx);
   registerPinRoutes(app, ctx);
@@ -182,6 +211,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.decorate('unimplementedOperations', registerNotImplementedOperations(app));
 
   app.addHook('onClose', async () => {
+    await mailer.close();
     await lease.release().catch(() => undefined);
     await counters.close();
     if (!options.database) await database.close();

@@ -119,5 +119,32 @@ export function createProgram(): Command {
       }
     });
 
+  const admin = program.command('admin').description('Server administrators');
+  admin
+    .command('grant')
+    .description('Make an existing user an administrator')
+    .argument('<name>', 'username')
+    .action(async (name: string) => {
+      const config = configOrExit();
+      const app = await buildApp(config, { logger: false });
+      try {
+        const user = await app.ctx.accounts.getByUsername(name);
+        if (!user) {
+          console.error(`No user named "${name}". Check the spelling, or sign up first.`);
+          process.exitCode = 1;
+          return;
+        }
+        const wasAdmin = user.isAdmin;
+        await app.ctx.admin.grant(user.username);
+        console.log(
+          wasAdmin
+            ? `${user.username} is already an administrator.`
+            : `${user.username} is now an administrator.`,
+        );
+      } finally {
+        await app.close();
+      }
+    });
+
   return program;
 }

@@ -3,9 +3,12 @@ import type { DatabaseHandle } from './db/index.js';
 import type { BookmarkCodec } from './lib/bookmark.js';
 import type { CounterStore } from './lib/counters.js';
 import type { IdGenerator } from './lib/ids.js';
+import type { AuthService } from './modules/accounts/auth-service.js';
 import type { AccountsService } from './modules/accounts/service.js';
+import type { AdminService } from './modules/admin/service.js';
 import type { AppsService } from './modules/apps/service.js';
 import type { BoardsService } from './modules/boards/service.js';
+import type { Mailer } from './modules/email/mailer.js';
 import type { MediaService } from './modules/media/service.js';
 import type { PinsService } from './modules/pins/service.js';
 import type { SectionsService } from './modules/sections/service.js';
@@ -29,6 +32,11 @@ export interface AppContext {
   boards: BoardsService;
   sections: SectionsService;
   pins: PinsService;
+  /** Mail through SMTP (SMTP_URL) and always into the admin-readable outbox. */
+  mailer: Mailer;
+  admin: AdminService;
+  /** Sign-up, log-in, passwords and email links of the web app. */
+  auth: AuthService;
   /** Claimed websites; claimedDomainsOf / isClaimedLink for analytics. */
   websites: WebsitesService;
 }

@@ -16,6 +16,8 @@ export interface UserRow {
   profileImageUrl: string;
   isAdmin: boolean;
   createdAt: string;
+  /** When the user proved they own `email`, or null. */
+  emailVerifiedAt: string | null;
 }
 
 export interface NewUser {
@@ -42,6 +44,7 @@ const columns = [
   'profile_image_url',
   'is_admin',
   'created_at',
+  'email_verified_at',
 ] as const;
 
 function toUser(row: {
@@ -55,6 +58,7 @@ function toUser(row: {
   profile_image_url: string;
   is_admin: unknown;
   created_at: string;
+  email_verified_at: string | null;
 }): UserRow {
   return {
     id: idOf(row.id),
@@ -67,6 +71,7 @@ function toUser(row: {
     profileImageUrl: row.profile_image_url,
     isAdmin: boolOf(row.is_admin),
     createdAt: row.created_at,
+    emailVerifiedAt: row.email_verified_at,
   };
 }
 
@@ -106,6 +111,72 @@ export class AccountsRepo {
       .where('username_key', '=', caseKey(username))
       .executeTakeFirst();
     return row ? toUser(row) : null;
+  }
+
+  async findByEmail(email: string): Promise<UserRow | null> {
+    const row = await this.db
+      .selectFrom('users')
+      .select(columns)
+      .where('email_key', '=', caseKey(email))
+      .executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  /** The user a log-in names (by username, or by email when it has an @) with their password hash. */
+  async findCredentials(
+    usernameOrEmail: string,
+  ): Promise<{ user: UserRow; passwordHash: string | null } | null> {
+    const key = caseKey(usernameOrEmail);
+    const row = await this.db
+      .selectFrom('users')
+      .select([...columns, 'password_hash'])
+      .where(usernameOrEmail.includes('@') ? 'email_key' : 'username_key', '=', key)
+      .executeTakeFirst();
+    return row ? { user: toUser(row), passwordHash: row.password_hash } : null;
+  }
+
+  async findPasswordHash(userId: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    return row?.password_hash ?? null;
+  }
+
+  async setPassword(userId: string, passwordHash: string, at: string): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ password_hash: passwordHash, password_changed_at: at })
+      .where('id', '=', userId)
+      .execute();
+  }
+
+  /** Marks the address verified only if it is still the user's address. */
+  async markEmailVerified(userId: string, email: string, at: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('users')
+      .set({ email_verified_at: at })
+      .where('id', '=', userId)
+      .where('email_key', '=', caseKey(email))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async setAdmin(userId: string, isAdmin: boolean): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ is_admin: isAdmin ? 1 : 0 })
+      .where('id', '=', userId)
+      .execute();
+  }
+
+  async hasAnyUser(): Promise<boolean> {
+    return (await this.db.selectFrom('users').select('id').limit(1).executeTakeFirst()) !== undefined;
+  }
+
+  async deleteById(userId: string): Promise<void> {
+    await this.db.deleteFrom('users').where('id', '=', userId).execute();
   }
 
   /** Boards and pins of `ownerId` that the viewer may see. */

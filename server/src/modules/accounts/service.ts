@@ -1,5 +1,6 @@
 import type { IdGenerator } from '../../lib/ids.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
+import { isUniqueViolation } from '../boards/constraints.js';
 import { visibleBoardsFor, type Viewer } from '../visibility/policy.js';
 import type { AccountsRepo, UserRow } from './repo.js';
 
@@ -24,22 +25,37 @@ export class AccountsService {
     if (!USERNAME_PATTERN.test(input.username)) {
       throw badRequest("Invalid field 'username': use 3 to 30 letters, digits or underscores.");
     }
-    if (await this.repo.findByUsername(input.username))
-      throw conflict(`The username "${input.username}" is taken.`);
+    if (await this.repo.findByUsername(input.username)) throw usernameTaken(input.username);
+    if (input.email && (await this.repo.findByEmail(input.email))) throw emailTaken();
     const id = this.ids.next();
-    await this.repo.insert({
-      id,
-      username: input.username,
-      email: input.email ?? null,
-      passwordHash: input.passwordHash ?? null,
-      accountType: input.accountType ?? 'PINNER',
-      businessName: input.businessName ?? null,
-      about: input.about,
-      websiteUrl: input.websiteUrl,
-      isAdmin: input.isAdmin,
-      createdAt: new Date().toISOString(),
-    });
+    try {
+      await this.repo.insert({
+        id,
+        username: input.username,
+        email: input.email ?? null,
+        passwordHash: input.passwordHash ?? null,
+        accountType: input.accountType ?? 'PINNER',
+        businessName: input.businessName ?? null,
+        about: input.about,
+        websiteUrl: input.websiteUrl,
+        isAdmin: input.isAdmin,
+        createdAt: new Date().toISOString(),
+      });
+    } catch (error) {
+      // Two sign-ups racing for one name or address: the unique index decides.
+      if (!isUniqueViolation(error)) throw error;
+      if (await this.repo.findByUsername(input.username)) throw usernameTaken(input.username);
+      throw emailTaken();
+    }
     return (await this.repo.findById(id))!;
+  }
+
+  async getByEmail(email: string): Promise<UserRow | null> {
+    return this.repo.findByEmail(email);
+  }
+
+  async setAdmin(userId: string, isAdmin: boolean): Promise<void> {
+    await this.repo.setAdmin(userId, isAdmin);
   }
 
   async getByUsername(username: string): Promise<UserRow | null> {
@@ -62,3 +78,6 @@ export class AccountsService {
     return { user, ...counts };
   }
 }
+
+const usernameTaken = (username: string) => conflict(`The username "${username}" is taken.`);
+const emailTaken = () => conflict('An account with this email address already exists.');
