@@ -13,10 +13,11 @@ import { WorkerLease } from './db/worker-lease.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerNotImplementedOperations } from './http/not-implemented.js';
 import { registerOperationAuth } from './http/operations.js';
+import { RateLimiter, registerRateLimits } from './http/rate-limit.js';
 import { registerCsvQueryArrays } from './http/query-arrays.js';
 import { registerSessions } from './http/session.js';
 import { BookmarkCodec } from './lib/bookmark.js';
-import { MemoryCounterStore } from './lib/counters.js';
+import { MemoryCounterStore, RedisCounterStore, type CounterStore } from './lib/counters.js';
 import type { HostResolver } from './lib/guarded-fetch.js';
 import { IdGenerator } from './lib/ids.js';
 import { registerAuthRoutes } from './modules/accounts/auth-routes.js';
@@ -40,6 +41,9 @@ import { MediaService, type MediaServiceOptions } from './modules/media/service.
 import { LocalDiskStorage } from './modules/media/storage.js';
 import { PinsRepo } from './modules/pins/repo.js';
 import { registerPinRoutes } from './modules/pins/routes.js';
+import { RequestLogRepo } from './modules/request-log/repo.js';
+import { registerRequestLogHook, registerRequestLogRoutes } from './modules/request-log/routes.js';
+import { RequestLogService } from './modules/request-log/service.js';
 import { PinsService } from './modules/pins/service.js';
 import { SectionsRepo } from './modules/sections/repo.js';
 import { registerSectionRoutes } from './modules/sections/routes.js';
@@ -47,7 +51,8 @@ import { SectionsService } from './modules/sections/service.js';
 import { SessionsRepo } from './modules/sessions/repo.js';
 import { SessionsService } from './modules/sessions/service.js';
 import { TokensRepo } from './modules/tokens/repo.js';
-import { TokensService } from './modules/tokens/service.js';
+import { ALL_SCOPES } from './modules/tokens/scopes.js';
+import { TokensService, type AuthContext } from './modules/tokens/service.js';
 import { WebsitesRepo } from './modules/websites/repo.js';
 import { registerWebsiteRoutes } from './modules/websites/routes.js';
 import { WebsitesService } from './modules/websites/service.js';
@@ -61,6 +66,14 @@ export interface BuildAppOptions {
   /** Test hooks for website verification: host resolver for the guarded fetch, DNS TXT lookups. */
   websites?: { resolve?: HostResolver; resolveTxt?: TxtResolver };
   logger?: boolean;
+  /** Prefix of the rate-limit keys in Redis (default `corkboard:rl:`); tests give each run its own. */
+  counterKeyPrefix?: string;
+  /**
+   * BENCHMARK ONLY (bench/auth-overhead.mjs), refused in production mode and reachable from no
+   * setting or command: /v5 operations act as this user with every scope, with no token check,
+   * rate limit or request log, to measure what those cost.
+   */
+  benchWithoutApiGuards?: { userId: string; appId: string };
 }
 
 export interface RegisteredOperation {
@@ -117,7 +130,25 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       resolveTxt: options.websites?.resolveTxt ?? systemTxtResolver(config.fetch.timeoutMs),
     }),
   });
-  const counters = new MemoryCounterStore();
+  // Services built before the Fastify instance log through it once it exists.
+  const late: { log: { warn(details: object, message: string): void } | null } = { log: null };
+  const counters: CounterStore = config.redisUrl
+    ? new RedisCounterStore(config.redisUrl, {
+        keyPrefix: options.counterKeyPrefix,
+        onError: (error) =>
+          late.log?.warn(
+            { err: error.message },
+            'Redis for rate-limit counters is unreachable; failing open',
+          ),
+      })
+    : new MemoryCounterStore();
+  const requestLog = new RequestLogService({
+    repo: new RequestLogRepo(database.db),
+    ids,
+    bookmarks,
+    flushMs: config.requestLogFlushMs,
+    log: { warn: (details, message) => late.log?.warn(details, message) },
+  });
   const outbox = new OutboxRepo(database.db);
   const mailer = new Mailer(config, outbox, ids);
   const admin = new AdminService({ repo: new AdminRepo(database.db), outbox, accounts, ids, bookmarks });
@@ -136,6 +167,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const ctx: AppContext = {
     config,
     counters,
+    requestLog,
     database,
     ids,
     bookmarks,
@@ -162,6 +194,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('ctx', ctx);
+  late.log = app.log;
+  if (counters instanceof RedisCounterStore) await counters.connect();
   mailer.useLogger(app.log);
 
   await app.register(helmet, {
@@ -187,7 +221,26 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerErrorHandling(app);
   await app.register(formbody);
   await registerSessions(app, sessions, await getOrCreateSecret(database.db, 'cookie_secret'));
-  registerOperationAuth(app, tokens);
+  if (options.benchWithoutApiGuards) {
+    if (config.mode === 'production')
+      throw new Error('benchWithoutApiGuards is for benchmarks in sandbox mode only');
+    const caller: AuthContext = {
+      ...options.benchWithoutApiGuards,
+      tokenId: '0',
+      scopes: new Set(ALL_SCOPES),
+      tier: 'STANDARD',
+      tokenKind: 'access',
+    };
+    app.decorateRequest('auth', null);
+    app.addHook('onRequest', async (request) => {
+      if (request.routeOptions.config.operationId) request.auth = caller;
+    });
+  } else {
+    registerOperationAuth(app, tokens);
+    registerRateLimits(app, new RateLimiter({ counters, limits: config.rateLimits }));
+    registerRequestLogHook(app, requestLog);
+    requestLog.start();
+  }
   registerCsvQueryArrays(app);
 
   app.get('/health', async () => ({ status: 'ok' }));
@@ -207,11 +260,15 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerSectionRoutes(app, ctx);
   registerPinRoutes(app, ctx);
   registerMediaRoutes(app, ctx);
+  registerRequestLogRoutes(app, ctx, requestLog);
   registerWebsiteRoutes(app, ctx);
   app.decorate('unimplementedOperations', registerNotImplementedOperations(app));
 
   app.addHook('onClose', async () => {
     await mailer.close();
+    await requestLog
+      .close()
+      .catch((error: Error) => app.log.warn({ err: error.message }, 'request log: final write failed'));
     await lease.release().catch(() => undefined);
     await counters.close();
     if (!options.database) await database.close();

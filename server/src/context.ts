@@ -11,6 +11,7 @@ import type { BoardsService } from './modules/boards/service.js';
 import type { Mailer } from './modules/email/mailer.js';
 import type { MediaService } from './modules/media/service.js';
 import type { PinsService } from './modules/pins/service.js';
+import type { RequestLogService } from './modules/request-log/service.js';
 import type { SectionsService } from './modules/sections/service.js';
 import type { SessionsService } from './modules/sessions/service.js';
 import type { TokensService } from './modules/tokens/service.js';
@@ -23,6 +24,8 @@ export interface AppContext {
   ids: IdGenerator;
   /** Rate-limit counters: memory, or Redis when REDIS_URL is set. */
   counters: CounterStore;
+  /** Each /v5 call by a token, buffered and written in batches (modules/request-log). */
+  requestLog: RequestLogService;
   bookmarks: BookmarkCodec;
   tokens: TokensService;
   sessions: SessionsService;

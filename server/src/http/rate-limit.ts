@@ -1,0 +1,132 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config.js';
+import type { CounterHit, CounterStore, HitResult } from '../lib/counters.js';
+import { ApiError } from '../lib/errors.js';
+import type { AuthContext } from '../modules/tokens/service.js';
+import { referenceOperation } from './reference.js';
+
+/**
+ * Pinterest's rate limits for /v5 operations: per app and user, per the operation's
+ * `x-ratelimit-category` (operations of one category share a quota). Trial apps get
+ * `trialPerDay` calls a day; Standard apps `standardPerSecond` a second and `standardPerMinute`
+ * a minute. Over the limit: 429 code 8 with Retry-After. Counters live in a CounterStore
+ * (memory, or Redis shared by every process), never in the database; one round trip per
+ * request whatever the number of windows. When the store is unreachable calls are let through
+ * (fail open) and a warning is logged now and then: a Redis outage must not take the API down.
+ */
+
+export type AccessTier = 'TRIAL' | 'STANDARD';
+
+interface Window {
+  name: 'second' | 'minute' | 'day';
+  ms: number;
+  limit: number;
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const DAY = 24 * 60 * MINUTE;
+const WARN_EVERY_MS = 30 * SECOND;
+
+export interface RateLimitOptions {
+  counters: CounterStore;
+  limits: Config['rateLimits'];
+}
+
+const CALLS_PER: Record<Window['name'], string> = {
+  second: 'a second',
+  minute: 'a minute',
+  day: 'a day',
+};
+
+export class RateLimiter {
+  private readonly windows: Record<AccessTier, Window[]>;
+  private lastWarning = 0;
+
+  constructor(private readonly options: RateLimitOptions) {
+    const { limits } = options;
+    this.windows = {
+      TRIAL: [{ name: 'day', ms: DAY, limit: limits.trialPerDay }],
+      STANDARD: [
+        { name: 'second', ms: SECOND, limit: limits.standardPerSecond },
+        { name: 'minute', ms: MINUTE, limit: limits.standardPerMinute },
+      ],
+    };
+  }
+
+  /**
+   * Counts the call; throws 429 code 8 when a window is over its limit, and sets the
+   * X-RateLimit-* headers otherwise. Never throws for a store outage.
+   */
+  async check(request: FastifyRequest, reply: FastifyReply, auth: AuthContext, operationId: string) {
+    const category = referenceOperation(operationId)?.rateLimitCategory ?? operationId;
+    // The tier comes with the token (one joined query in authentication): no lookup here.
+    const tier: AccessTier = auth.tier === 'TRIAL' ? 'TRIAL' : 'STANDARD';
+    const windows = this.windows[tier];
+    // One hash tag per caller and category: the windows of one call live in one cluster slot.
+    const base = `{${category}:${auth.appId}:${auth.userId}}`;
+    const hits: CounterHit[] = windows.map((w) => ({
+      key: `${base}:${w.name}`,
+      windowMs: w.ms,
+      limit: w.limit,
+    }));
+    let results: HitResult[];
+    try {
+      results = await this.options.counters.hitAll(hits);
+    } catch (error) {
+      this.warn(request, error as Error);
+      return;
+    }
+    let over: { window: Window; result: HitResult } | null = null;
+    let tightest: { window: Window; result: HitResult } | null = null;
+    results.forEach((result, i) => {
+      const window = windows[i]!;
+      if (!result.allowed && (!over || result.resetSeconds > over.result.resetSeconds))
+        over = { window, result };
+      const left = result.limit - result.count;
+      if (!tightest || left < tightest.result.limit - tightest.result.count) tightest = { window, result };
+    });
+    if (over) {
+      const { window, result } = over as { window: Window; result: HitResult };
+      reply.header('Retry-After', String(result.resetSeconds));
+      reply.header('X-RateLimit-Limit', String(result.limit));
+      reply.header('X-RateLimit-Remaining', '0');
+      reply.header('X-RateLimit-Reset', String(result.resetSeconds));
+      throw new ApiError(
+        429,
+        8,
+        `Rate limit exceeded for the ${category} category: this ${tier === 'TRIAL' ? 'Trial' : 'Standard'} app may ` +
+          `make ${result.limit} calls ${CALLS_PER[window.name]} per user in it. Retry after ${result.resetSeconds} s.`,
+      );
+    }
+    if (tightest) {
+      const { result } = tightest as { window: Window; result: HitResult };
+      reply.header('X-RateLimit-Limit', String(result.limit));
+      reply.header('X-RateLimit-Remaining', String(Math.max(0, result.limit - result.count)));
+      reply.header('X-RateLimit-Reset', String(result.resetSeconds));
+    }
+  }
+
+  private warn(request: FastifyRequest, error: Error): void {
+    const now = Date.now();
+    if (now - this.lastWarning < WARN_EVERY_MS) return;
+    this.lastWarning = now;
+    request.log.warn(
+      { err: error.message },
+      'rate-limit counters unreachable: letting API calls through without rate limits (fail open)',
+    );
+  }
+}
+
+/**
+ * Registers the limiter as an onRequest hook. Call after registerOperationAuth: hooks run in
+ * the order they are added, so `request.auth` is set (and 401/403 already answered) by then.
+ */
+export function registerRateLimits(app: FastifyInstance, limiter: RateLimiter): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const auth = request.auth;
+    const operationId = request.routeOptions.config.operationId;
+    if (!auth || !operationId) return;
+    await limiter.check(request, reply, auth, operationId);
+  });
+}

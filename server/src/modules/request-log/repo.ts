@@ -1,0 +1,119 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { idOf, idOrNull, intOf } from '../../db/values.js';
+
+/** Kept per app: older rows are pruned by the batch writer. */
+export const KEEP_PER_APP = 1000;
+/** Rows per INSERT: 10 columns each stays well under both databases' parameter limits. */
+const INSERT_CHUNK = 500;
+
+export interface RequestLogEntry {
+  id: string;
+  appId: string;
+  userId: string | null;
+  tokenPrefix: string;
+  method: string;
+  path: string;
+  operationId: string | null;
+  status: number;
+  latencyMs: number;
+  createdAt: string;
+}
+
+/** A status filter: one exact code (404) or a class (4xx → 400 to 499). */
+export type StatusFilter = { exact: number } | { from: number; to: number };
+
+export class RequestLogRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Writes a batch and trims each app it touched to its latest KEEP_PER_APP rows, in one
+   * transaction (database work only). The trim is one indexed delete per app.
+   */
+  async writeBatch(entries: readonly RequestLogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const appIds = [...new Set(entries.map((e) => e.appId))];
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
+        await trx
+          .insertInto('request_log')
+          .values(
+            entries.slice(i, i + INSERT_CHUNK).map((e) => ({
+              id: e.id,
+              app_id: e.appId,
+              user_id: e.userId,
+              token_prefix: e.tokenPrefix,
+              method: e.method,
+              path: e.path,
+              operation_id: e.operationId,
+              status: e.status,
+              latency_ms: e.latencyMs,
+              created_at: e.createdAt,
+            })),
+          )
+          .execute();
+      }
+      for (const appId of appIds) {
+        await trx
+          .deleteFrom('request_log')
+          .where('app_id', '=', appId)
+          .where('id', '<', (eb) =>
+            eb
+              .selectFrom('request_log')
+              .select('id')
+              .where('app_id', '=', appId)
+              .orderBy('id', 'desc')
+              .limit(1)
+              .offset(KEEP_PER_APP - 1),
+          )
+          .execute();
+      }
+    });
+  }
+
+  /** The app's owner, or undefined when there is no such app. */
+  async appOwner(appId: string): Promise<{ ownerId: string | null } | undefined> {
+    const row = await this.db
+      .selectFrom('apps')
+      .select('owner_id')
+      .where('id', '=', appId)
+      .executeTakeFirst();
+    return row ? { ownerId: idOrNull(row.owner_id) } : undefined;
+  }
+
+  /** Newest first, among the app's latest KEEP_PER_APP rows only; `limit` rows after `beforeId`. */
+  async list(input: {
+    appId: string;
+    status: StatusFilter | null;
+    beforeId: string | null;
+    limit: number;
+  }): Promise<RequestLogEntry[]> {
+    const cutoff = await this.db
+      .selectFrom('request_log')
+      .select('id')
+      .where('app_id', '=', input.appId)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .offset(KEEP_PER_APP - 1)
+      .executeTakeFirst();
+    let query = this.db.selectFrom('request_log').selectAll().where('app_id', '=', input.appId);
+    if (cutoff) query = query.where('id', '>=', idOf(cutoff.id));
+    if (input.beforeId) query = query.where('id', '<', input.beforeId);
+    const status = input.status;
+    if (status && 'exact' in status) query = query.where('status', '=', status.exact);
+    else if (status) query = query.where('status', '>=', status.from).where('status', '<=', status.to);
+    const rows = await query.orderBy('id', 'desc').limit(input.limit).execute();
+    return rows.map((row) => ({
+      id: idOf(row.id),
+      appId: idOf(row.app_id),
+      userId: idOrNull(row.user_id),
+      tokenPrefix: row.token_prefix,
+      method: row.method,
+      path: row.path,
+      operationId: row.operation_id,
+      status: intOf(row.status),
+      latencyMs: intOf(row.latency_ms),
+      createdAt: row.created_at,
+    }));
+  }
+}

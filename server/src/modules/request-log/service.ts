@@ -1,0 +1,202 @@
+import type { BookmarkCodec, Page } from '../../lib/bookmark.js';
+import { badRequest, notFound } from '../../lib/errors.js';
+import type { IdGenerator } from '../../lib/ids.js';
+import type { RequestLogEntry, RequestLogRepo, StatusFilter } from './repo.js';
+import { KEEP_PER_APP } from './repo.js';
+
+/** Entries held in memory at most; past it the oldest are dropped (and a warning logged). */
+export const MAX_BUFFERED = 20_000;
+/** Characters of the bearer token kept: "pina_" and a few more, never enough to use it. */
+export const TOKEN_PREFIX_LENGTH = 12;
+const MAX_PATH_LENGTH = 2048;
+
+export interface ApiCall {
+  appId: string;
+  userId: string;
+  /** The Authorization header as sent; only its first TOKEN_PREFIX_LENGTH token characters are kept. */
+  authorization: string | undefined;
+  method: string;
+  /** The request URL; the query string is cut off (it can carry secrets). */
+  url: string;
+  operationId: string | null;
+  status: number;
+  latencyMs: number;
+}
+
+export interface RequestLogLogger {
+  warn(details: object, message: string): void;
+}
+
+export interface RequestLogServiceOptions {
+  repo: RequestLogRepo;
+  ids: IdGenerator;
+  bookmarks: BookmarkCodec;
+  flushMs: number;
+  log: RequestLogLogger;
+  maxBuffered?: number;
+}
+
+/** What the owner sees: the call, never a secret or a body. */
+export interface RequestLogView {
+  id: string;
+  created_at: string;
+  method: string;
+  path: string;
+  operation_id: string | null;
+  status: number;
+  latency_ms: number;
+  user_id: string | null;
+  token_prefix: string;
+}
+
+/**
+ * The request log: each /v5 call by a token, per app. `record` only appends to a buffer; a
+ * timer writes batches every `flushMs`, off the request path. A failed write keeps its entries
+ * for the next tick (the buffer is bounded); `close` writes what is left so nothing
+ * acknowledged is lost on a graceful shutdown.
+ */
+export class RequestLogService {
+  private buffer: RequestLogEntry[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> | null = null;
+  private dropped = 0;
+  private readonly maxBuffered: number;
+
+  constructor(private readonly options: RequestLogServiceOptions) {
+    this.maxBuffered = options.maxBuffered ?? MAX_BUFFERED;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.flush(), this.options.flushMs);
+    this.timer.unref();
+  }
+
+  record(call: ApiCall): void {
+    const token = call.authorization ? /^Bearer\s+(\S+)/i.exec(call.authorization)?.[1] : undefined;
+    const queryAt = call.url.indexOf('?');
+    const path = queryAt === -1 ? call.url : call.url.slice(0, queryAt);
+    this.buffer.push({
+      id: this.options.ids.next(),
+      appId: call.appId,
+      userId: call.userId,
+      tokenPrefix: token ? token.slice(0, TOKEN_PREFIX_LENGTH) : '',
+      method: call.method.slice(0, 10),
+      path: path.slice(0, MAX_PATH_LENGTH),
+      operationId: call.operationId,
+      status: call.status,
+      latencyMs: Math.max(0, Math.round(call.latencyMs)),
+      createdAt: new Date().toISOString(),
+    });
+    if (this.buffer.length > this.maxBuffered) this.dropOldest();
+  }
+
+  /** Entries waiting to be written (tests and health checks). */
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Writes everything buffered now; concurrent calls wait for the same write. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.writing = this.options.repo
+      .writeBatch(batch)
+      .catch((error: unknown) => {
+        // Put them back in front of anything recorded meanwhile; the next tick retries.
+        this.buffer = batch.concat(this.buffer);
+        if (this.buffer.length > this.maxBuffered) this.dropOldest();
+        this.options.log.warn(
+          { err: (error as Error).message, pending: this.buffer.length },
+          'request log: writing a batch failed; retrying on the next tick',
+        );
+      })
+      .finally(() => {
+        this.writing = null;
+      });
+    await this.writing;
+  }
+
+  /** Stops the timer and writes what is left (one retry if the first write fails). */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+    if (this.buffer.length > 0) await this.flush();
+  }
+
+  /** The app's latest calls (at most KEEP_PER_APP), newest first, for its owner or an admin. */
+  async list(input: {
+    viewer: { userId: string; isAdmin: boolean };
+    appId: string;
+    status?: string;
+    pageSize: number;
+    bookmark?: string;
+  }): Promise<Page<RequestLogView>> {
+    const app = /^\d{1,19}$/.test(input.appId) ? await this.options.repo.appOwner(input.appId) : undefined;
+    if (!app || (!input.viewer.isAdmin && app.ownerId !== input.viewer.userId)) {
+      throw notFound('App not found.');
+    }
+    const status = parseStatus(input.status);
+    const scope = `request-log:${input.appId}:${input.status ?? ''}`;
+    const beforeId = input.bookmark ? this.options.bookmarks.decode(scope, input.bookmark) : null;
+    const rows = await this.options.repo.list({
+      appId: input.appId,
+      status,
+      beforeId,
+      limit: input.pageSize + 1,
+    });
+    const items = rows.slice(0, input.pageSize);
+    const last = items[items.length - 1];
+    return {
+      items: items.map(present),
+      bookmark: rows.length > input.pageSize && last ? this.options.bookmarks.encode(scope, last.id) : null,
+    };
+  }
+
+  private dropOldest(): void {
+    const excess = this.buffer.length - this.maxBuffered;
+    this.buffer.splice(0, excess);
+    const before = this.dropped;
+    this.dropped += excess;
+    // One warning per thousand dropped, not one per call.
+    if (Math.floor(before / 1000) !== Math.floor(this.dropped / 1000) || before === 0) {
+      this.options.log.warn(
+        { dropped: this.dropped },
+        'request log: the buffer is full (the database is not keeping up); dropping the oldest entries',
+      );
+    }
+  }
+}
+
+/** "404" → exactly 404; "4xx" → 400 to 499; anything else is a 400 naming the parameter. */
+export function parseStatus(value: string | undefined): StatusFilter | null {
+  if (value === undefined || value === '') return null;
+  if (/^[1-5]\d\d$/.test(value)) return { exact: Number(value) };
+  const match = /^([1-5])xx$/i.exec(value);
+  if (match) {
+    const from = Number(match[1]) * 100;
+    return { from, to: from + 99 };
+  }
+  throw badRequest(
+    "Invalid query parameter 'status': give a status code such as 404 or a class such as 4xx.",
+  );
+}
+
+function present(entry: RequestLogEntry): RequestLogView {
+  return {
+    id: entry.id,
+    created_at: entry.createdAt,
+    method: entry.method,
+    path: entry.path,
+    operation_id: entry.operationId,
+    status: entry.status,
+    latency_ms: entry.latencyMs,
+    user_id: entry.userId,
+    token_prefix: entry.tokenPrefix,
+  };
+}
+
+export { KEEP_PER_APP };
