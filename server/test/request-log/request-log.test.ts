@@ -1,0 +1,307 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { App } from '../../src/http/types.js';
+import { IdGenerator } from '../../src/lib/ids.js';
+import { BookmarkCodec } from '../../src/lib/bookmark.js';
+import {
+  KEEP_PER_APP,
+  type RequestLogEntry,
+  type RequestLogRepo,
+} from '../../src/modules/request-log/repo.js';
+import { RequestLogService, type RequestLogView } from '../../src/modules/request-log/service.js';
+import { buildTestApp, openTestDatabase, TEST_PUBLIC_URL, type TestApp } from '../helpers/app.js';
+import { makeApp, tokenFor } from '../rate-limit/support.js';
+
+async function signedIn(app: App, userId: string): Promise<Record<string, string>> {
+  const { token } = await app.ctx.sessions.create(userId);
+  return { cb_session: token };
+}
+
+async function rowsOf(app: App, appId: string) {
+  return app.ctx.database.db.selectFrom('request_log').selectAll().where('app_id', '=', appId).execute();
+}
+
+describe('request log', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // The timer never fires during a test: flushes are explicit.
+    t = await buildTestApp({ REQUEST_LOG_FLUSH_MS: '60000' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('records each /v5 call with a token after a flush: path without query, token prefix only, no body', async () => {
+    const owner = await t.factories.user();
+    const appId = await makeApp(t.app, { ownerId: owner.user.id });
+    const auth = await tokenFor(t.app, owner.user.id, appId);
+    const token = auth.authorization.slice('Bearer '.length);
+    const pin = await t.factories.pin({ owner });
+    await t.app.inject({ method: 'GET', url: `/v5/pins/${pin.id}?secret_param=hunter2`, headers: auth });
+    await t.app.inject({ method: 'GET', url: '/v5/pins/1234567890', headers: auth });
+    await t.app.inject({
+      method: 'POST',
+      url: '/v5/boards',
+      headers: auth,
+      payload: { name: 'Body must not be logged', description: 'body-secret' },
+    });
+    expect(await rowsOf(t.app, appId)).toHaveLength(0); // buffered, not written on the request path
+    await t.app.ctx.requestLog.flush();
+
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/developer/apps/${appId}/requests`,
+      cookies: await signedIn(t.app, owner.user.id),
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { items: RequestLogView[]; bookmark: string | null };
+    expect(body.bookmark).toBeNull();
+    expect(body.items.map((i) => [i.method, i.operation_id, i.status])).toEqual([
+      ['POST', 'boards/create', 201],
+      ['GET', 'pins/get', 404],
+      ['GET', 'pins/get', 200],
+    ]);
+    const get = body.items[2]!;
+    expect(get.path).toBe(`/v5/pins/${pin.id}`);
+    expect(get.user_id).toBe(owner.user.id);
+    expect(get.token_prefix).toBe(token.slice(0, 12));
+    expect(get.token_prefix).toHaveLength(12);
+    expect(Number.isInteger(get.latency_ms) && get.latency_ms >= 0).toBe(true);
+    expect(Number.isNaN(Date.parse(get.created_at))).toBe(false);
+
+    const stored = JSON.stringify(await rowsOf(t.app, appId), (_k, v: unknown) =>
+      typeof v === 'bigint' ? v.toString() : v,
+    );
+    expect(stored).not.toContain(token);
+    expect(stored).not.toContain(token.slice(0, 13));
+    expect(stored).not.toContain('hunter2');
+    expect(stored).not.toContain('secret_param');
+    expect(stored).not.toContain('body-secret');
+  });
+
+  it('filters by an exact status or a class, and refuses a bad filter', async () => {
+    const owner = await t.factories.user();
+    const appId = await makeApp(t.app, { ownerId: owner.user.id });
+    const auth = await tokenFor(t.app, owner.user.id, appId);
+    await t.app.inject({ method: 'GET', url: '/v5/boards', headers: auth });
+    await t.app.inject({ method: 'GET', url: '/v5/boards/1', headers: auth });
+    await t.app.inject({ method: 'POST', url: '/v5/boards', headers: auth, payload: {} });
+    await t.app.ctx.requestLog.flush();
+    const cookies = await signedIn(t.app, owner.user.id);
+    const statuses = async (filter: string) => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/developer/apps/${appId}/requests?status=${filter}`,
+        cookies,
+      });
+      return res.statusCode === 200
+        ? (res.json() as { items: RequestLogView[] }).items.map((i) => i.status)
+        : res.statusCode;
+    };
+    expect(await statuses('404')).toEqual([404]);
+    expect(await statuses('4xx')).toEqual([400, 404]);
+    expect(await statuses('4XX')).toEqual([400, 404]);
+    expect(await statuses('2xx')).toEqual([200]);
+    expect(await statuses('500')).toEqual([]);
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: `/api/developer/apps/${appId}/requests?status=oops`,
+      cookies,
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 1 });
+    expect((bad.json() as { message: string }).message).toContain('status');
+  });
+
+  it('shows an app only to its owner or an admin', async () => {
+    const owner = await t.factories.user();
+    const stranger = await t.factories.user();
+    const adminUser = await t.app.ctx.accounts.create({
+      username: `admin_${Date.now().toString(36)}`,
+      accountType: 'PINNER',
+      isAdmin: true,
+    });
+    const appId = await makeApp(t.app, { ownerId: owner.user.id });
+    const url = `/api/developer/apps/${appId}/requests`;
+    const asStranger = await t.app.inject({
+      method: 'GET',
+      url,
+      cookies: await signedIn(t.app, stranger.user.id),
+    });
+    expect(asStranger.statusCode).toBe(404);
+    const missing = await t.app.inject({
+      method: 'GET',
+      url: '/api/developer/apps/999999999/requests',
+      cookies: await signedIn(t.app, owner.user.id),
+    });
+    expect(missing.statusCode).toBe(404);
+    const asAdmin = await t.app.inject({ method: 'GET', url, cookies: await signedIn(t.app, adminUser.id) });
+    expect(asAdmin.statusCode).toBe(200);
+    const loggedOut = await t.app.inject({ method: 'GET', url });
+    expect(loggedOut.statusCode).toBe(401);
+    // A bearer token is not a session: the developer pages are for the signed-in web app.
+    const withToken = await t.app.inject({ method: 'GET', url, headers: owner.auth });
+    expect(withToken.statusCode).toBe(401);
+  });
+
+  it('keeps the latest 1,000 rows per app, paged newest first with bookmarks', async () => {
+    const owner = await t.factories.user();
+    const appId = await makeApp(t.app, { ownerId: owner.user.id });
+    const otherAppId = await makeApp(t.app, { ownerId: owner.user.id });
+    const log = t.app.ctx.requestLog;
+    const call = (app: string, i: number) =>
+      log.record({
+        appId: app,
+        userId: owner.user.id,
+        authorization: 'Bearer pina_0123456789abcdef',
+        method: 'GET',
+        url: `/v5/boards/${i}`,
+        operationId: 'boards/get',
+        status: 404,
+        latencyMs: 1,
+      });
+    for (let i = 0; i < 700; i++) call(appId, i);
+    call(otherAppId, 0);
+    await log.flush();
+    for (let i = 700; i < 1010; i++) call(appId, i);
+    await log.flush();
+
+    expect(await rowsOf(t.app, appId)).toHaveLength(KEEP_PER_APP);
+    expect(await rowsOf(t.app, otherAppId)).toHaveLength(1);
+
+    const cookies = await signedIn(t.app, owner.user.id);
+    const paths: string[] = [];
+    let bookmark: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = `page_size=250${bookmark ? `&bookmark=${encodeURIComponent(bookmark)}` : ''}`;
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/developer/apps/${appId}/requests?${query}`,
+        cookies,
+      });
+      expect(res.statusCode).toBe(200);
+      const page = res.json() as { items: RequestLogView[]; bookmark: string | null };
+      paths.push(...page.items.map((i) => i.path));
+      bookmark = page.bookmark;
+      pages++;
+    } while (bookmark && pages < 10);
+    expect(pages).toBe(4);
+    expect(paths).toHaveLength(1000);
+    expect(paths[0]).toBe('/v5/boards/1009');
+    expect(paths[999]).toBe('/v5/boards/10');
+
+    // A bookmark belongs to its list: another filter refuses it.
+    const first = await t.app.inject({
+      method: 'GET',
+      url: `/api/developer/apps/${appId}/requests?page_size=1`,
+      cookies,
+    });
+    const mark = (first.json() as { bookmark: string }).bookmark;
+    const replay = await t.app.inject({
+      method: 'GET',
+      url: `/api/developer/apps/${appId}/requests?page_size=1&status=2xx&bookmark=${encodeURIComponent(mark)}`,
+      cookies,
+    });
+    expect(replay.statusCode).toBe(400);
+  });
+
+  it('does not record calls without a valid token', async () => {
+    const before = t.app.ctx.requestLog.pending;
+    await t.app.inject({ method: 'GET', url: '/v5/boards', headers: { authorization: 'Bearer pina_nope' } });
+    await t.app.inject({ method: 'GET', url: '/health' });
+    expect(t.app.ctx.requestLog.pending).toBe(before);
+  });
+});
+
+describe('request log writes', () => {
+  it('writes what is buffered when the app closes', async () => {
+    const { database, dropAll } = await openTestDatabase();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corkboard-rl-'));
+    try {
+      const config = loadConfig({
+        DATA_DIR: dataDir,
+        PUBLIC_URL: TEST_PUBLIC_URL,
+        LOG_LEVEL: 'silent',
+        REQUEST_LOG_FLUSH_MS: '60000',
+      });
+      const app = await buildApp(config, { database, logger: false });
+      await app.ready();
+      const user = await app.ctx.accounts.create({
+        username: `closer_${Date.now().toString(36)}`,
+        accountType: 'PINNER',
+      });
+      const appId = await makeApp(app, { ownerId: user.id });
+      const auth = await tokenFor(app, user.id, appId);
+      for (let i = 0; i < 3; i++) {
+        expect((await app.inject({ method: 'GET', url: '/v5/boards', headers: auth })).statusCode).toBe(200);
+      }
+      expect(app.ctx.requestLog.pending).toBe(3);
+      await app.close();
+      const rows = await database.db
+        .selectFrom('request_log')
+        .select('path')
+        .where('app_id', '=', appId)
+        .execute();
+      expect(rows.map((r) => r.path)).toEqual(['/v5/boards', '/v5/boards', '/v5/boards']);
+    } finally {
+      await dropAll();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps a failed batch for the next tick and bounds the buffer', async () => {
+    const written: RequestLogEntry[][] = [];
+    let failNext = true;
+    const repo = {
+      async writeBatch(entries: readonly RequestLogEntry[]) {
+        if (failNext) {
+          failNext = false;
+          throw new Error('database is down');
+        }
+        written.push([...entries]);
+      },
+    } as unknown as RequestLogRepo;
+    const warnings: string[] = [];
+    const log = new RequestLogService({
+      repo,
+      ids: new IdGenerator(1),
+      bookmarks: new BookmarkCodec(Buffer.alloc(32)),
+      flushMs: 60_000,
+      log: { warn: (_d, message) => warnings.push(message) },
+      maxBuffered: 5,
+    });
+    const call = (i: number) =>
+      log.record({
+        appId: '1',
+        userId: '2',
+        authorization: undefined,
+        method: 'GET',
+        url: `/v5/x/${i}`,
+        operationId: null,
+        status: 200,
+        latencyMs: 0,
+      });
+    call(1);
+    call(2);
+    await log.flush();
+    expect(written).toHaveLength(0);
+    expect(log.pending).toBe(2);
+    expect(warnings.some((w) => w.includes('retrying'))).toBe(true);
+    for (let i = 3; i <= 7; i++) call(i);
+    expect(log.pending).toBe(5); // bounded: the oldest two were dropped
+    await log.close();
+    expect(written.flat().map((e) => e.path)).toEqual([
+      '/v5/x/3',
+      '/v5/x/4',
+      '/v5/x/5',
+      '/v5/x/6',
+      '/v5/x/7',
+    ]);
+    expect(log.pending).toBe(0);
+  });
+});
