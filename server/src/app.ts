@@ -53,6 +53,9 @@ import { SessionsService } from './modules/sessions/service.js';
 import { TokensRepo } from './modules/tokens/repo.js';
 import { ALL_SCOPES } from './modules/tokens/scopes.js';
 import { TokensService, type AuthContext } from './modules/tokens/service.js';
+import { BusinessRepo } from './modules/business/repo.js';
+import { registerBusinessRoutes } from './modules/business/routes.js';
+import { BusinessService } from './modules/business/service.js';
 import { WebsitesRepo } from './modules/websites/repo.js';
 import { registerWebsiteRoutes } from './modules/websites/routes.js';
 import { WebsitesService } from './modules/websites/service.js';
@@ -130,6 +133,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       resolveTxt: options.websites?.resolveTxt ?? systemTxtResolver(config.fetch.timeoutMs),
     }),
   });
+  const business = new BusinessService({ repo: new BusinessRepo(database.db), media, websites, config });
   // Services built before the Fastify instance log through it once it exists.
   const late: { log: { warn(details: object, message: string): void } | null } = { log: null };
   const counters: CounterStore = config.redisUrl
@@ -183,6 +187,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     admin,
     auth,
     websites,
+    business,
   };
 
   const app = Fastify({
@@ -262,6 +267,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerMediaRoutes(app, ctx);
   registerRequestLogRoutes(app, ctx, requestLog);
   registerWebsiteRoutes(app, ctx);
+  registerBusinessRoutes(app, ctx);
   app.decorate('unimplementedOperations', registerNotImplementedOperations(app));
 
   app.addHook('onClose', async () => {

@@ -15,6 +15,7 @@ import type { RequestLogService } from './modules/request-log/service.js';
 import type { SectionsService } from './modules/sections/service.js';
 import type { SessionsService } from './modules/sessions/service.js';
 import type { TokensService } from './modules/tokens/service.js';
+import type { BusinessService } from './modules/business/service.js';
 import type { WebsitesService } from './modules/websites/service.js';
 
 /** Everything a route needs, built once per app in app.ts. Routes call services only. */
@@ -42,4 +43,6 @@ export interface AppContext {
   auth: AuthService;
   /** Claimed websites; claimedDomainsOf / isClaimedLink for analytics. */
   websites: WebsitesService;
+  /** Business profiles: the conversion wizard's steps (modules/business). */
+  business: BusinessService;
 }
