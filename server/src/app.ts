@@ -33,6 +33,10 @@ import { registerAccountRoutes } from './modules/accounts/routes.js';
 import { AccountsService } from './modules/accounts/service.js';
 import { AppsRepo } from './modules/apps/repo.js';
 import { AppsService } from './modules/apps/service.js';
+import { registerDeveloperRoutes } from './modules/developer/routes.js';
+import { OAuthRepo } from './modules/oauth/repo.js';
+import { registerOAuthRoutes } from './modules/oauth/routes.js';
+import { OAuthService } from './modules/oauth/service.js';
 import { BoardsRepo } from './modules/boards/repo.js';
 import { registerBoardRoutes } from './modules/boards/routes.js';
 import { BoardsService } from './modules/boards/service.js';
@@ -109,11 +113,25 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const ids = new IdGenerator(lease.workerId);
   const bookmarks = new BookmarkCodec(await getOrCreateSecret(database.db, 'bookmark_secret'));
 
-  const tokens = new TokensService(new TokensRepo(database.db), ids, config.accessTokenTtlSeconds);
+  const tokens = new TokensService(
+    new TokensRepo(database.db),
+    ids,
+    config.accessTokenTtlSeconds,
+    config.refreshTokenTtlSeconds,
+  );
   const sessions = new SessionsService(new SessionsRepo(database.db), ids);
   const accounts = new AccountsService(new AccountsRepo(database.db), ids);
-  const apps = new AppsService(new AppsRepo(database.db), ids);
   const storage = new LocalDiskStorage(path.join(config.dataDir, 'media'));
+  const apps = new AppsService(new AppsRepo(database.db), ids, {
+    storage,
+    autoApprove: config.appsAutoApprove,
+  });
+  const oauth = new OAuthService({
+    repo: new OAuthRepo(database.db),
+    tokens,
+    ids,
+    findApp: (clientId) => apps.findByClientId(clientId),
+  });
   const media = new MediaService(storage, config, ids, { resolve: options.media?.resolve });
   const boardsRepo = new BoardsRepo(database.db);
   const sectionsRepo = new SectionsRepo(database.db);
@@ -179,6 +197,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     sessions,
     accounts,
     apps,
+    oauth,
     media,
     boards,
     sections,
@@ -265,6 +284,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerSectionRoutes(app, ctx);
   registerPinRoutes(app, ctx);
   registerMediaRoutes(app, ctx);
+  registerDeveloperRoutes(app, ctx);
+  registerOAuthRoutes(app, ctx);
   registerRequestLogRoutes(app, ctx, requestLog);
   registerWebsiteRoutes(app, ctx);
   registerBusinessRoutes(app, ctx);

@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/index.js';
 import { migrateToLatest } from './db/migrate.js';
+import { ApiError } from './lib/errors.js';
 import { parseScopes } from './modules/tokens/scopes.js';
 
 function configOrExit(): Config {
@@ -72,7 +73,7 @@ export function createProgram(): Command {
   token
     .command('create')
     .description(
-      'Create an access token for a user (belongs to the built-in "Corkboard CLI" app) and print it',
+      'Create an access token for a user through an app (the built-in "Corkboard CLI" app unless --app) and print it',
     )
     .requiredOption('--user <name>', 'username')
     .option(
@@ -81,7 +82,8 @@ export function createProgram(): Command {
       'boards:read,boards:write,pins:read,pins:write,user_accounts:read',
     )
     .option('--ttl-days <days>', 'days until it expires', '30')
-    .action(async (options: { user: string; scopes: string; ttlDays: string }) => {
+    .option('--app <client_id>', "an approved app's client_id (default: the built-in CLI app)")
+    .action(async (options: { user: string; scopes: string; ttlDays: string; app?: string }) => {
       const config = configOrExit();
       const { scopes, unknown } = parseScopes(options.scopes);
       if (unknown.length > 0) {
@@ -107,9 +109,21 @@ export function createProgram(): Command {
           process.exitCode = 1;
           return;
         }
+        let appId: string;
+        if (options.app) {
+          const chosen = await app.ctx.apps.findByClientId(options.app);
+          if (!chosen || chosen.status !== 'APPROVED') {
+            console.error(`No approved app has client_id "${options.app}".`);
+            process.exitCode = 1;
+            return;
+          }
+          appId = chosen.id;
+        } else {
+          appId = await app.ctx.apps.builtinCliAppId();
+        }
         const issued = await app.ctx.tokens.issue({
           userId: user.id,
-          appId: await app.ctx.apps.builtinCliAppId(),
+          appId,
           scopes,
           ttlSeconds: Math.round(ttlDays * 86400),
         });
@@ -118,6 +132,79 @@ export function createProgram(): Command {
         await app.close();
       }
     });
+
+  const apps = program.command('apps').description('Developer apps');
+  apps
+    .command('create')
+    .description(
+      'Connect an app for a user and print its client_id and client_secret as JSON (the secret only now)',
+    )
+    .requiredOption('--owner <name>', 'username of the owner')
+    .requiredOption('--name <name>', 'app name')
+    .requiredOption(
+      '--redirect-uri <uri>',
+      'a redirect URI (https, or http for localhost); repeat for more',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--description <text>', 'what the app does', '')
+    .option('--website <url>', "the app's website", '')
+    .option('--approve', 'approve it at once (otherwise it waits for review)', false)
+    .action(
+      async (options: {
+        owner: string;
+        name: string;
+        redirectUri: string[];
+        description: string;
+        website: string;
+        approve: boolean;
+      }) => {
+        const config = configOrExit();
+        const app = await buildApp(config, { logger: false });
+        try {
+          const owner = await app.ctx.accounts.getByUsername(options.owner);
+          if (!owner) {
+            console.error(`No user named "${options.owner}".`);
+            process.exitCode = 1;
+            return;
+          }
+          const created = await app.ctx.apps.create(
+            owner.id,
+            {
+              name: options.name,
+              description: options.description,
+              websiteUrl: options.website,
+              redirectUris: options.redirectUri,
+            },
+            { approve: options.approve || config.appsAutoApprove },
+          );
+          console.log(
+            JSON.stringify(
+              {
+                id: created.app.id,
+                client_id: created.app.clientId,
+                client_secret: created.clientSecret,
+                name: created.app.name,
+                status: created.app.status,
+                tier: created.app.tier,
+                redirect_uris: created.app.redirectUris,
+              },
+              null,
+              2,
+            ),
+          );
+        } catch (error) {
+          if (error instanceof ApiError) {
+            console.error(error.message);
+            process.exitCode = 1;
+            return;
+          }
+          throw error;
+        } finally {
+          await app.close();
+        }
+      },
+    );
 
   const admin = program.command('admin').description('Server administrators');
   admin

@@ -10,6 +10,7 @@ import type { AppsService } from './modules/apps/service.js';
 import type { BoardsService } from './modules/boards/service.js';
 import type { Mailer } from './modules/email/mailer.js';
 import type { MediaService } from './modules/media/service.js';
+import type { OAuthService } from './modules/oauth/service.js';
 import type { PinsService } from './modules/pins/service.js';
 import type { RequestLogService } from './modules/request-log/service.js';
 import type { SectionsService } from './modules/sections/service.js';
@@ -32,6 +33,7 @@ export interface AppContext {
   sessions: SessionsService;
   accounts: AccountsService;
   apps: AppsService;
+  oauth: OAuthService;
   media: MediaService;
   boards: BoardsService;
   sections: SectionsService;

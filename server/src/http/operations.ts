@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError, missingScope } from '../lib/errors.js';
+import { ApiError, missingScope, notPermitted } from '../lib/errors.js';
 import type { Scope } from '../modules/tokens/scopes.js';
 import type { AuthContext, TokensService } from '../modules/tokens/service.js';
+import { referenceOperation } from './reference.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -11,6 +12,8 @@ declare module 'fastify' {
     scopes?: readonly Scope[];
     /** Operation of the reference spec that Corkboard answers 501 for. */
     notImplemented?: boolean;
+    /** Authenticated by HTTP Basic client credentials (the token endpoints), not a bearer token. */
+    clientAuth?: boolean;
   }
   interface FastifyRequest {
     auth: AuthContext | null;
@@ -32,8 +35,13 @@ export function registerOperationAuth(app: FastifyInstance, tokens: TokensServic
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
-    if (!config.operationId || config.notImplemented) return;
+    if (!config.operationId || config.notImplemented || config.clientAuth) return;
     const auth = await tokens.authenticate(request.headers.authorization);
+    if (auth.tokenKind === 'client' && !referenceOperation(config.operationId)?.clientCredentials) {
+      throw notPermitted(
+        `You are not permitted to access that resource: ${config.operationId} does not accept client credentials tokens; use a user access token.`,
+      );
+    }
     const missing = (config.scopes ?? []).filter((s) => !auth.scopes.has(s));
     if (missing.length > 0) throw missingScope(missing);
     const query = request.query as Record<string, unknown> | undefined;

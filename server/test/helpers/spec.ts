@@ -87,6 +87,13 @@ function objectProperties(schema: Json): Record<string, Json> | null {
 function strictProblems(schema: Json, data: Json, at: string, optional: ReadonlySet<string>): string[] {
   schema = resolve(schema);
   if (!schema || data === null || data === undefined) return [];
+  // A discriminator on a base schema without oneOf (e.g. OauthAccessTokenResponse): the
+  // mapped schema for the value given is the one that defines the fields.
+  if (schema.discriminator && !schema.oneOf && !schema.anyOf && data && typeof data === 'object') {
+    const mapped = schema.discriminator.mapping?.[data[schema.discriminator.propertyName]];
+    const target = mapped ? resolve({ $ref: mapped }) : null;
+    if (target && target !== schema) return strictProblems(target, data, at, optional);
+  }
   if (schema.oneOf || schema.anyOf) {
     const branches: Json[] = schema.oneOf ?? schema.anyOf;
     let candidates = branches;

@@ -21,6 +21,8 @@ export interface BoardRow {
   pinCount: number;
   followerCount: number;
   collaboratorCount: number;
+  /** Created through a Trial app: only its creator sees it. */
+  trialOnly: boolean;
 }
 
 export interface NewBoard {
@@ -32,6 +34,8 @@ export interface NewBoard {
   isAdsOnly: boolean;
   createdAppId: string | null;
   createdAt: string;
+  /** Created through a Trial app (decided at creation, never changed). */
+  trialOnly?: boolean;
 }
 
 export interface BoardPatch {
@@ -58,6 +62,7 @@ function selectBoards(db: Kysely<Database>) {
       'b.pin_count',
       'b.follower_count',
       'b.collaborator_count',
+      'b.trial_only',
     ]);
 }
 
@@ -77,6 +82,7 @@ function toBoard(row: SelectedBoard): BoardRow {
     pinCount: intOf(row.pin_count),
     followerCount: intOf(row.follower_count),
     collaboratorCount: intOf(row.collaborator_count),
+    trialOnly: boolOf(row.trial_only),
   };
 }
 
@@ -96,6 +102,7 @@ export class BoardsRepo {
         privacy: board.privacy,
         is_ads_only: boolToDb(board.isAdsOnly),
         created_app_id: board.createdAppId,
+        trial_only: boolToDb(board.trialOnly === true),
         created_at: board.createdAt,
         pins_modified_at: board.createdAt,
         pin_count: 0,
@@ -167,6 +174,22 @@ export class BoardsRepo {
     });
   }
 
+  /** How many pins of each board the viewer may see (for boards the viewer does not own). */
+  async visiblePinCounts(boardIds: string[], visiblePins: VisibleBoards): Promise<Map<string, number>> {
+    const result = new Map<string, number>();
+    if (boardIds.length === 0) return result;
+    const rows = await this.db
+      .selectFrom('pins as p')
+      .innerJoin('boards as b', 'b.id', 'p.board_id')
+      .select(['p.board_id', (eb) => eb.fn.countAll().as('n')])
+      .where('p.board_id', 'in', boardIds)
+      .where(visibleBoardCondition('b', visiblePins, 'p'))
+      .groupBy('p.board_id')
+      .execute();
+    for (const row of rows) result.set(idOf(row.board_id), intOf(row.n));
+    return result;
+  }
+
   /**
    * The newest `perBoard` pins' media of each board, for covers and thumbnails, in one query
    * (a ROW_NUMBER window works on both databases). Only pins the viewer may see count.
@@ -187,7 +210,7 @@ export class BoardsRepo {
         sql<number>`row_number() over (partition by p.board_id order by p.id desc)`.as('rn'),
       ])
       .where('p.board_id', 'in', boardIds)
-      .where(visibleBoardCondition('b', visiblePins))
+      .where(visibleBoardCondition('b', visiblePins, 'p'))
       .as('ranked');
     const rows = await this.db
       .selectFrom(ranked)

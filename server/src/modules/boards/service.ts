@@ -16,6 +16,7 @@ import type { Scope } from '../tokens/scopes.js';
 import {
   boardReadDecision,
   boardWriteDecision,
+  createsTrialOnly,
   visibleBoardsFor,
   writeSecretScopeFor,
   type ObjectKind,
@@ -98,6 +99,7 @@ export class BoardsService {
         isAdsOnly,
         createdAppId: input.appId ?? null,
         createdAt: nowIso(),
+        trialOnly: createsTrialOnly(viewer),
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw duplicateOnCreate();
@@ -218,6 +220,9 @@ export class BoardsService {
       visiblePins,
       THUMBNAILS_PER_BOARD,
     );
+    // The stored count includes trial-only pins only their creator sees: count for others.
+    const othersBoards = boards.filter((b) => b.ownerId !== viewer.userId).map((b) => b.id);
+    const othersCounts = await this.deps.boardsRepo.visiblePinCounts(othersBoards, visiblePins);
     return boards.map((board) => {
       const newest = media.get(board.id) ?? [];
       const pinsVisible = boardReadDecision(viewer, board, 'pin', boardNotFoundError) === null;
@@ -225,7 +230,11 @@ export class BoardsService {
         board,
         coverKey: newest[0] ? firstImageKey(newest[0], '400x300') : null,
         thumbnailKeys: newest.map((m) => firstImageKey(m, '150x150')).filter((k): k is string => k !== null),
-        pinCount: pinsVisible ? board.pinCount : 0,
+        pinCount: !pinsVisible
+          ? 0
+          : board.ownerId === viewer.userId
+            ? board.pinCount
+            : (othersCounts.get(board.id) ?? 0),
       };
     });
   }

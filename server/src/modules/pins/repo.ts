@@ -24,8 +24,10 @@ export interface PinRow {
   media: PinMediaRecord;
   mediaRoot: string;
   createdAt: string;
+  /** Created through a Trial app: only its creator sees it. */
+  trialOnly: boolean;
   /** The board the pin is on: its visibility is the pin's. */
-  board: { ownerId: string; ownerUsername: string; privacy: Privacy };
+  board: { ownerId: string; ownerUsername: string; privacy: Privacy; trialOnly: boolean };
 }
 
 export interface NewPin {
@@ -44,6 +46,8 @@ export interface NewPin {
   media: PinMediaRecord;
   createdAppId: string | null;
   createdAt: string;
+  /** Created through a Trial app (decided at creation, never changed). */
+  trialOnly?: boolean;
 }
 
 export interface PinPatch {
@@ -97,8 +101,10 @@ function selectPins(db: Executor) {
       'p.media_json',
       'p.media_root',
       'p.created_at',
+      'p.trial_only',
       'b.owner_id as board_owner_id',
       'b.privacy as board_privacy',
+      'b.trial_only as board_trial_only',
       'u.username as board_owner_username',
     ]);
 }
@@ -123,10 +129,12 @@ function toPin(row: SelectedPin): PinRow {
     media: parseMedia(row.media_json),
     mediaRoot: idOf(row.media_root),
     createdAt: row.created_at,
+    trialOnly: boolOf(row.trial_only),
     board: {
       ownerId: idOf(row.board_owner_id),
       ownerUsername: row.board_owner_username,
       privacy: row.board_privacy,
+      trialOnly: boolOf(row.board_trial_only),
     },
   };
 }
@@ -208,6 +216,7 @@ export class PinsRepo {
             media_json: serializeMedia(pin.media),
             media_root: pin.media.root,
             created_app_id: pin.createdAppId,
+            trial_only: boolToDb(pin.trialOnly === true),
             created_at: pin.createdAt,
           })
           .execute();
@@ -227,7 +236,7 @@ export class PinsRepo {
 
   /** One page (plus one row) of pins the viewer may see, newest first. */
   async list(query: PinListQuery): Promise<PinRow[]> {
-    let q = selectPins(this.db).where(visibleBoardCondition('b', query.visible));
+    let q = selectPins(this.db).where(visibleBoardCondition('b', query.visible, 'p'));
     if (query.ownerId) q = q.where('p.owner_id', '=', query.ownerId);
     if (query.boardId) q = q.where('p.board_id', '=', query.boardId);
     if (query.sectionId) q = q.where('p.board_section_id', '=', query.sectionId);

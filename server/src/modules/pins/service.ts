@@ -13,6 +13,8 @@ import type { SectionsRepo } from '../sections/repo.js';
 import {
   boardReadDecision,
   boardWriteDecision,
+  createsTrialOnly,
+  pinVisibility,
   visibleBoardsFor,
   type Viewer,
 } from '../visibility/policy.js';
@@ -141,7 +143,7 @@ export class PinsService {
   async get(viewer: Viewer, pinId: string, notFoundError: () => ApiError = pinNotFound): Promise<PinRow> {
     const pin = validIdOrNull(pinId) ? await this.deps.pinsRepo.findById(pinId) : null;
     if (!pin) throw notFoundError();
-    const problem = boardReadDecision(viewer, pin.board, 'pin', notFoundError);
+    const problem = boardReadDecision(viewer, pinVisibility(pin), 'pin', notFoundError);
     if (problem) throw problem;
     return pin;
   }
@@ -297,6 +299,7 @@ export class PinsService {
       media: source.media,
       createdAppId: input.appId ?? null,
       createdAt: nowIso(),
+      trialOnly: createsTrialOnly(viewer),
     };
     const outcome = await this.deps.pinsRepo
       .insert(pin, { requireParent: source.id })
@@ -332,6 +335,7 @@ export class PinsService {
         link: link ?? null,
         altText: altText ?? null,
         createdAppId: input.appId ?? null,
+        trialOnly: createsTrialOnly(viewer),
       },
       dominantColor: isHexColor(input.dominantColor) ? input.dominantColor : null,
     };
@@ -381,7 +385,9 @@ export class PinsService {
   private async writablePin(viewer: Viewer, pinId: string, notFoundError: () => ApiError): Promise<PinRow> {
     const pin = validIdOrNull(pinId) ? await this.deps.pinsRepo.findById(pinId) : null;
     if (!pin) throw notFoundError();
-    const problem = boardWriteDecision(viewer, pin.board, 'pin', notFoundError, () => notPermitted());
+    const problem = boardWriteDecision(viewer, pinVisibility(pin), 'pin', notFoundError, () =>
+      notPermitted(),
+    );
     if (problem) throw problem;
     if (pin.ownerId !== viewer.userId) throw notPermitted();
     return pin;

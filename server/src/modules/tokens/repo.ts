@@ -1,17 +1,69 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { idOf } from '../../db/values.js';
+import { idOf, idOrNull } from '../../db/values.js';
+
+export type TokenKind = 'access' | 'refresh' | 'client';
 
 export interface TokenRow {
   id: string;
   tokenHash: string;
-  kind: 'access' | 'refresh' | 'client';
+  kind: TokenKind;
   userId: string;
   appId: string;
   scopes: string;
+  createdAt: string;
   expiresAt: string;
   revokedAt: string | null;
   lastUsedAt: string | null;
+  refreshTokenId: string | null;
+}
+
+/** A token with what authentication needs of its app, read in one indexed query. */
+export interface TokenWithApp extends TokenRow {
+  appStatus: string;
+  appTier: string;
+}
+
+const tokenColumns = [
+  't.id',
+  't.token_hash',
+  't.kind',
+  't.user_id',
+  't.app_id',
+  't.scopes',
+  't.created_at',
+  't.expires_at',
+  't.revoked_at',
+  't.last_used_at',
+  't.refresh_token_id',
+] as const;
+
+function toToken(row: {
+  id: unknown;
+  token_hash: string;
+  kind: TokenKind;
+  user_id: unknown;
+  app_id: unknown;
+  scopes: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  refresh_token_id: unknown;
+}): TokenRow {
+  return {
+    id: idOf(row.id),
+    tokenHash: row.token_hash,
+    kind: row.kind,
+    userId: idOf(row.user_id),
+    appId: idOf(row.app_id),
+    scopes: row.scopes,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
+    refreshTokenId: idOrNull(row.refresh_token_id),
+  };
 }
 
 export class TokensRepo {
@@ -20,12 +72,13 @@ export class TokensRepo {
   async insert(row: {
     id: string;
     tokenHash: string;
-    kind: 'access' | 'refresh' | 'client';
+    kind: TokenKind;
     userId: string;
     appId: string;
     scopes: string;
     createdAt: string;
     expiresAt: string;
+    refreshTokenId?: string | null;
   }): Promise<void> {
     await this.db
       .insertInto('access_tokens')
@@ -38,42 +91,52 @@ export class TokensRepo {
         scopes: row.scopes,
         created_at: row.createdAt,
         expires_at: row.expiresAt,
+        refresh_token_id: row.refreshTokenId ?? null,
       })
       .execute();
   }
 
-  async findByHash(tokenHash: string): Promise<TokenRow | null> {
+  /** The token and its app's status and tier: one query on the unique hash and the apps key. */
+  async findByHash(tokenHash: string): Promise<TokenWithApp | null> {
     const row = await this.db
-      .selectFrom('access_tokens')
-      .select([
-        'id',
-        'token_hash',
-        'kind',
-        'user_id',
-        'app_id',
-        'scopes',
-        'expires_at',
-        'revoked_at',
-        'last_used_at',
-      ])
-      .where('token_hash', '=', tokenHash)
+      .selectFrom('access_tokens as t')
+      .innerJoin('apps as a', 'a.id', 't.app_id')
+      .select([...tokenColumns, 'a.status as app_status', 'a.tier as app_tier'])
+      .where('t.token_hash', '=', tokenHash)
       .executeTakeFirst();
     if (!row) return null;
-    return {
-      id: idOf(row.id),
-      tokenHash: row.token_hash,
-      kind: row.kind,
-      userId: idOf(row.user_id),
-      appId: idOf(row.app_id),
-      scopes: row.scopes,
-      expiresAt: row.expires_at,
-      revokedAt: row.revoked_at,
-      lastUsedAt: row.last_used_at,
-    };
+    return { ...toToken(row), appStatus: row.app_status, appTier: row.app_tier };
+  }
+
+  async findById(id: string): Promise<TokenRow | null> {
+    const row = await this.db
+      .selectFrom('access_tokens as t')
+      .select(tokenColumns)
+      .where('t.id', '=', id)
+      .executeTakeFirst();
+    return row ? toToken(row) : null;
+  }
+
+  /** Live (unrevoked) tokens of a user for an app, newest first. */
+  async listLive(userId: string, appId: string, limit: number): Promise<TokenRow[]> {
+    const rows = await this.db
+      .selectFrom('access_tokens as t')
+      .select(tokenColumns)
+      .where('t.user_id', '=', userId)
+      .where('t.app_id', '=', appId)
+      .where('t.revoked_at', 'is', null)
+      .orderBy('t.id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toToken);
   }
 
   async touch(id: string, at: string): Promise<void> {
     await this.db.updateTable('access_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+  }
+
+  async renew(id: string, expiresAt: string): Promise<void> {
+    await this.db.updateTable('access_tokens').set({ expires_at: expiresAt }).where('id', '=', id).execute();
   }
 
   async revoke(id: string, at: string): Promise<boolean> {
@@ -84,6 +147,17 @@ export class TokensRepo {
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** A refresh token and every access token made from it. */
+  async revokeGrant(refreshTokenId: string, at: string): Promise<number> {
+    const result = await this.db
+      .updateTable('access_tokens')
+      .set({ revoked_at: at })
+      .where((eb) => eb.or([eb('id', '=', refreshTokenId), eb('refresh_token_id', '=', refreshTokenId)]))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   /** Revokes every live token of a user (password change); returns how many. */

@@ -3,33 +3,69 @@ import type { IdGenerator } from '../../lib/ids.js';
 import { unauthorized } from '../../lib/errors.js';
 import type { Scope } from './scopes.js';
 import { isScope } from './scopes.js';
-import type { TokensRepo } from './repo.js';
+import type { TokenKind, TokenRow, TokensRepo } from './repo.js';
 
 export interface AuthContext {
   tokenId: string;
   userId: string;
   appId: string;
   scopes: ReadonlySet<Scope>;
+  /**
+   * The app's access tier: what a TRIAL app's token creates is visible only to its creator.
+   * Always set by `authenticate`; optional so callers built by hand (benchmarks) may omit it.
+   */
+  tier?: 'TRIAL' | 'STANDARD';
+  /** 'client' for a client-credentials token (pinc_), acting as the app's owner; absent means 'access'. */
+  tokenKind?: 'access' | 'client';
 }
 
 export interface IssuedToken {
   id: string;
   token: string;
+  /** The first 12 characters, which identify the token in lists and logs without revealing it. */
+  prefix: string;
   expiresAt: string;
   scopes: Scope[];
 }
 
-const PREFIX = { access: 'pina_', refresh: 'pinr_' } as const;
+/** A token as its owner sees it in a list: never the token itself. */
+export interface TokenSummary {
+  id: string;
+  kind: TokenKind;
+  prefix: string;
+  scopes: Scope[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string;
+}
+
+export const TOKEN_PREFIX = { access: 'pina_', refresh: 'pinr_', client: 'pinc_' } as const;
 const TOUCH_INTERVAL_MS = 60_000;
+/** Length of the shown prefix: the kind's prefix and 7 characters derived from the row id. */
+export const DISPLAY_PREFIX_LENGTH = 12;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
 /**
+ * The 12 characters a token starts with, computed from its row id: lists can show them
+ * without storing any part of the token, and they match what a request log sees.
+ */
+export function displayPrefix(kind: TokenKind, id: string): string {
+  const tag = createHash('sha256').update(`corkboard-token:${id}`).digest('base64url');
+  return (TOKEN_PREFIX[kind] + tag).slice(0, DISPLAY_PREFIX_LENGTH);
+}
+
+function scopesOf(text: string): Scope[] {
+  return text.split(',').filter(isScope);
+}
+
+/**
  * Bearer tokens: 256 random bits with Pinterest's prefixes, stored only as SHA-256 hashes.
- * Authentication does no write on the read path except "last used", at most once a minute
- * per token and without making the request wait.
+ * Authentication is one indexed query (the token joined to its app, whose status decides at
+ * once whether a rejected or deleted app's tokens still work) and no write on the read path
+ * except "last used", at most once a minute per token and without making the request wait.
  */
 export class TokensService {
   private readonly lastTouched = new Map<string, number>();
@@ -38,22 +74,25 @@ export class TokensService {
     private readonly repo: TokensRepo,
     private readonly ids: IdGenerator,
     private readonly accessTtlSeconds: number,
+    private readonly refreshTtlSeconds: number = 60 * 24 * 3600,
   ) {}
 
   async issue(input: {
     userId: string;
     appId: string;
     scopes: Scope[];
-    kind?: 'access' | 'refresh';
+    kind?: TokenKind;
     ttlSeconds?: number;
+    /** For access tokens made from a refresh token (or with it, in one grant). */
+    refreshTokenId?: string | null;
   }): Promise<IssuedToken> {
     const kind = input.kind ?? 'access';
-    const token = PREFIX[kind] + randomBytes(32).toString('base64url');
-    const now = new Date();
-    const expiresAt = new Date(
-      now.getTime() + (input.ttlSeconds ?? this.accessTtlSeconds) * 1000,
-    ).toISOString();
     const id = this.ids.next();
+    const prefix = displayPrefix(kind, id);
+    const token = prefix + randomBytes(32).toString('base64url');
+    const now = new Date();
+    const ttl = input.ttlSeconds ?? (kind === 'refresh' ? this.refreshTtlSeconds : this.accessTtlSeconds);
+    const expiresAt = new Date(now.getTime() + ttl * 1000).toISOString();
     await this.repo.insert({
       id,
       tokenHash: hashToken(token),
@@ -63,8 +102,20 @@ export class TokensService {
       scopes: input.scopes.join(','),
       createdAt: now.toISOString(),
       expiresAt,
+      refreshTokenId: input.refreshTokenId ?? null,
     });
-    return { id, token, expiresAt, scopes: input.scopes };
+    return { id, token, prefix, expiresAt, scopes: input.scopes };
+  }
+
+  /** A refresh token and an access token tied to it: revoking the refresh token ends both. */
+  async issueGrant(input: {
+    userId: string;
+    appId: string;
+    scopes: Scope[];
+  }): Promise<{ access: IssuedToken; refresh: IssuedToken }> {
+    const refresh = await this.issue({ ...input, kind: 'refresh' });
+    const access = await this.issue({ ...input, kind: 'access', refreshTokenId: refresh.id });
+    return { access, refresh };
   }
 
   /** Resolves an `Authorization` header to the caller, or throws 401 code 2. */
@@ -73,17 +124,20 @@ export class TokensService {
     if (!match)
       throw unauthorized('Authentication failed: send an access token as "Authorization: Bearer pina_…".');
     const token = match[1]!;
-    if (!token.startsWith(PREFIX.access))
+    if (!token.startsWith(TOKEN_PREFIX.access) && !token.startsWith(TOKEN_PREFIX.client))
       throw unauthorized('Authentication failed: that is not an access token.');
     const hash = hashToken(token);
     const row = await this.repo.findByHash(hash);
     if (
       !row ||
-      row.kind !== 'access' ||
+      (row.kind !== 'access' && row.kind !== 'client') ||
       !timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(hash)) ||
       row.revokedAt !== null
     ) {
       throw unauthorized('Authentication failed: the access token is invalid or has been revoked.');
+    }
+    if (row.appStatus !== 'APPROVED') {
+      throw unauthorized('Authentication failed: the app this token belongs to is not approved.');
     }
     if (Date.parse(row.expiresAt) <= Date.now()) {
       throw unauthorized('Authentication failed: the access token has expired. Generate a new one.');
@@ -93,8 +147,55 @@ export class TokensService {
       tokenId: row.id,
       userId: row.userId,
       appId: row.appId,
-      scopes: new Set(row.scopes.split(',').filter(isScope)),
+      scopes: new Set(scopesOf(row.scopes)),
+      tier: row.appTier === 'TRIAL' ? 'TRIAL' : 'STANDARD',
+      tokenKind: row.kind,
     };
+  }
+
+  /**
+   * The live token a plain token string names (any kind), with its app's status; null when
+   * unknown. Used by the token endpoint, which then checks kind, app and expiry itself.
+   */
+  async find(token: string): Promise<(TokenRow & { appStatus: string; expired: boolean }) | null> {
+    if (!/^pin[arc]_[A-Za-z0-9_-]{10,100}$/.test(token)) return null;
+    const hash = hashToken(token);
+    const row = await this.repo.findByHash(hash);
+    if (!row || !timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(hash))) return null;
+    return { ...row, expired: Date.parse(row.expiresAt) <= Date.now() };
+  }
+
+  /** Continuous refresh: a used refresh token lives another full lifetime from now. */
+  async renewRefresh(tokenId: string): Promise<string> {
+    const expiresAt = new Date(Date.now() + this.refreshTtlSeconds * 1000).toISOString();
+    await this.repo.renew(tokenId, expiresAt);
+    return expiresAt;
+  }
+
+  get refreshLifetimeSeconds(): number {
+    return this.refreshTtlSeconds;
+  }
+
+  get accessLifetimeSeconds(): number {
+    return this.accessTtlSeconds;
+  }
+
+  /** Live tokens a user holds for an app, for the "Manage" page. */
+  async listForApp(userId: string, appId: string): Promise<TokenSummary[]> {
+    const rows = await this.repo.listLive(userId, appId, 200);
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      prefix: displayPrefix(row.kind, row.id),
+      scopes: scopesOf(row.scopes),
+      createdAt: row.createdAt,
+      lastUsedAt: row.lastUsedAt,
+      expiresAt: row.expiresAt,
+    }));
+  }
+
+  async findById(tokenId: string): Promise<TokenRow | null> {
+    return /^\d{1,20}$/.test(tokenId) ? this.repo.findById(tokenId) : null;
   }
 
   /** After a password change: every token of the user stops working at once. */
@@ -102,8 +203,13 @@ export class TokensService {
     return this.repo.revokeAllForUser(userId, new Date().toISOString());
   }
 
+  /** Revokes a token; a refresh token takes the access tokens made from it along. */
   async revoke(tokenId: string): Promise<boolean> {
-    return this.repo.revoke(tokenId, new Date().toISOString());
+    const row = await this.repo.findById(tokenId);
+    if (!row) return false;
+    const at = new Date().toISOString();
+    if (row.kind === 'refresh') return (await this.repo.revokeGrant(row.id, at)) > 0;
+    return this.repo.revoke(row.id, at);
   }
 
   private touchLater(tokenId: string, lastUsedAt: string | null): void {

@@ -6,18 +6,36 @@ import type { AuthContext } from '../tokens/service.js';
  * covers, counts) goes through `boardReadDecision` for a single object or `visibleBoardsFor`
  * for SQL filters, so a secret object never leaks through a side door.
  *
- * - Another user's board is visible only when PUBLIC; anything else does not exist for them.
+ * - Another user's board is visible only when PUBLIC and not trial-only; anything else does
+ *   not exist for them. What a Trial app's token creates (a board, or a pin on any board) is
+ *   trial-only: only its creator sees it, as on Pinterest. A pin is trial-only when it or its
+ *   board is (`pinVisibility`).
  * - The owner sees PUBLIC and PROTECTED (ads-only) boards with the plain read scope, and SECRET
  *   ones only with the `*_read_secret` scope: without it a direct request is 403 code 3 and
  *   lists leave them out.
  */
-export type Viewer = Pick<AuthContext, 'userId' | 'scopes'>;
+export type Viewer = Pick<AuthContext, 'userId' | 'scopes'> & {
+  /** The access tier of the app the viewer acts through; absent for the server's own work. */
+  tier?: AuthContext['tier'];
+};
 export type Privacy = 'PUBLIC' | 'PROTECTED' | 'SECRET';
 export type ObjectKind = 'board' | 'pin';
 
 export interface BoardLike {
   ownerId: string;
   privacy: Privacy;
+  /** Created through a Trial app: visible only to its creator. */
+  trialOnly?: boolean;
+}
+
+/** A pin is seen as its board is, and not at all by others when either is trial-only. */
+export function pinVisibility(pin: { board: BoardLike; trialOnly?: boolean }): BoardLike {
+  return { ...pin.board, trialOnly: pin.board.trialOnly === true || pin.trialOnly === true };
+}
+
+/** Whether what this viewer creates now is trial-only (they act through a Trial app). */
+export function createsTrialOnly(viewer: Viewer): boolean {
+  return viewer.tier === 'TRIAL';
 }
 
 const READ_SECRET = { board: 'boards:read_secret', pin: 'pins:read_secret' } as const;
@@ -30,7 +48,8 @@ export function boardReadDecision(
   kind: ObjectKind,
   notFoundError: () => ApiError,
 ): ApiError | null {
-  if (board.ownerId !== viewer.userId) return board.privacy === 'PUBLIC' ? null : notFoundError();
+  if (board.ownerId !== viewer.userId)
+    return board.privacy === 'PUBLIC' && board.trialOnly !== true ? null : notFoundError();
   if (board.privacy === 'SECRET') {
     const needed = kind === 'pin' ? [READ_SECRET.pin] : [READ_SECRET.board];
     const missing = needed.filter((s) => !viewer.scopes.has(s));
