@@ -77,7 +77,8 @@ describe(`the corkboard CLI on ${TEST_DATABASE}`, () => {
     const result = await corkboard('token', 'create', '--user', 'cli_user', '--scopes', 'user_accounts:read');
     expect(result.code).toBe(0);
     const token = result.stdout.trim();
-    expect(token).toMatch(/^pina_[A-Za-z0-9_-]{43}$/);
+    // pina_, 7 characters naming the row (the listed prefix), then 256 random bits.
+    expect(token).toMatch(/^pina_[A-Za-z0-9_-]{50}$/);
 
     const check = await buildApp(config, { logger: false });
     try {
