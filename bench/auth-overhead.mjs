@@ -1,0 +1,288 @@
+// `npm run bench:auth` — what the token check, rate limit and request log cost on GET /v5/pins/{id}
+// (issue 3). In one run, on one seeded SQLite file, three servers take turns under the same load:
+//
+//   bare        bench/bare-server.mjs: Fastify + better-sqlite3, no auth (the baseline of bench/run.mjs)
+//   guarded     Corkboard as served: bearer token check, rate limit (counted, never reached), request log
+//   unguarded   the same build and entry point with `benchWithoutApiGuards`: /v5 operations act as the
+//               bench user with no token check, rate limit or request log. It is a buildApp option only
+//               (no setting, no command reaches it) and buildApp refuses it in production mode.
+//   guarded-redis  (with --redis) guarded, with the counters in Redis at REDIS_URL (default 127.0.0.1:6379)
+//
+//   npm run bench:auth                      100,000 pins, 3 rounds of 10 s (about 3 minutes)
+//   options: --no-build  --full (1,000,000 pins)  --rounds=N  --seconds=N  --redis
+//
+// wrk -t2 -c64, a random pin per request, rounds alternating bare, guarded, unguarded, …; medians.
+// Targets (reported, never enforced): guarded ≥ 0.85 × unguarded, guarded ≥ 0.75 × bare.
+// Prints the figures and a Markdown block; writes bench/.work/auth-overhead.json.
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import {
+  BENCH_DIR,
+  WORK_DIR,
+  importDist,
+  installCleanup,
+  median,
+  runProcess,
+  startProcess,
+  stopAll,
+  stopProcess,
+  waitForHealth,
+} from './lib/common.mjs';
+import { cpuSnapshot, foreignCores, machineLoad } from './lib/cpu.mjs';
+import { runWrk } from './lib/load.mjs';
+import { PROFILES, dbPath, ensureDatabase, prewarm, readLines } from './seed.mjs';
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const option = (name, fallback) => {
+  const hit = argv.find((a) => a.startsWith(`--${name}=`));
+  return hit ? hit.slice(name.length + 3) : fallback;
+};
+
+
+/** One server (a child of the runner): the built app, listening, with or without the API guards. */
+async function serve(mode) {
+  const { loadConfig } = await importDist('config.js');
+  const { buildApp } = await importDist('app.js');
+  const config = loadConfig(process.env);
+  const meta = JSON.parse(fs.readFileSync(process.env.BENCH_META, 'utf8'));
+  const app = await buildApp(
+    config,
+    mode === 'unguarded' ? { benchWithoutApiGuards: { userId: meta.userId, appId: meta.appId } } : {},
+  );
+  await app.listen({ host: config.host, port: config.port });
+  const close = async () => {
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const log = (...parts) => console.log(`[bench:auth ${new Date().toISOString().slice(11, 19)}]`, ...parts);
+
+async function runner() {
+  installCleanup();
+  const full = flag('full');
+  const profile = {
+    ...(full ? PROFILES.full : PROFILES.quick),
+    dataDir: path.join(WORK_DIR, full ? 'data-auth-full' : 'data-auth'),
+  };
+  const cpuCount = os.availableParallelism();
+  const serverCpus = process.env.SERVER_CPUS ?? (cpuCount > 1 ? String(cpuCount - 1) : null);
+  const loadCpus =
+    process.env.LOAD_CPUS ?? (cpuCount > 2 ? `0-${cpuCount - 2}` : cpuCount === 2 ? '0' : null);
+  const rounds = Number(option('rounds', 3));
+  const wrk = { threads: 2, connections: 64, seconds: Number(option('seconds', 10)), warmupSeconds: 5 };
+  const redisUrl = flag('redis') ? process.env.REDIS_URL || 'redis://127.0.0.1:6379' : null;
+  const UV_THREADPOOL_SIZE = process.env.UV_THREADPOOL_SIZE ?? '8';
+
+  let buildProblem = null;
+  if (!flag('no-build')) {
+    log('Building the server (npm run build) …');
+    try {
+      await runProcess('npm', ['run', 'build']);
+    } catch (error) {
+      buildProblem = error.message
+        .split('\n')
+        .filter((l) => /error TS/.test(l))
+        .slice(0, 5)
+        .join('\n');
+      log(`WARNING: the build has type errors; measuring what tsc emitted anyway:\n${buildProblem}`);
+    }
+  }
+  fs.mkdirSync(WORK_DIR, { recursive: true });
+  const meta = await ensureDatabase(profile, { log: (m) => log(m) });
+  prewarm(profile);
+  const metaFile = path.join(profile.dataDir, 'bench-meta.json');
+  const pinIds = readLines(path.join(profile.dataDir, 'pin-ids.txt'));
+  const loadBefore = await machineLoad(2000);
+
+  const appEnv = (port) => ({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATA_DIR: profile.dataDir,
+    LOG_LEVEL: 'warn',
+    CORKBOARD_MODE: 'sandbox',
+    SEED_DEMO: 'false',
+    UV_THREADPOOL_SIZE,
+    BENCH_META: metaFile,
+    // Counted on every call but never reached: this measures the cost, not the refusals.
+    RATE_LIMIT_STANDARD_PER_SECOND: '100000000',
+    RATE_LIMIT_STANDARD_PER_MINUTE: '100000000',
+    REDIS_URL: '',
+  });
+  const variants = [
+    {
+      name: 'bare',
+      script: path.join(BENCH_DIR, 'bare-server.mjs'),
+      env: { DB_PATH: dbPath(profile.dataDir) },
+    },
+    { name: 'guarded', args: ['--serve=guarded'], app: true },
+    { name: 'unguarded', args: ['--serve=unguarded'], app: true },
+    ...(redisUrl ? [{ name: 'guarded-redis', args: ['--serve=guarded'], app: true, redis: true }] : []),
+  ];
+  const serverPids = [];
+  for (const v of variants) {
+    v.port = await freePort();
+    v.base = `http://127.0.0.1:${v.port}`;
+    v.process = startProcess(
+      `auth-${v.name}`,
+      process.execPath,
+      v.app ? [path.join(BENCH_DIR, 'auth-overhead.mjs'), ...v.args] : [v.script],
+      {
+        cpus: serverCpus,
+        env: v.app
+          ? { ...appEnv(v.port), ...(v.redis ? { REDIS_URL: redisUrl } : {}) }
+          : { PORT: String(v.port), ...v.env },
+      },
+    );
+    await waitForHealth(`${v.base}/health`, v.process);
+    serverPids.push(v.process.pid);
+    v.pathsFile = path.join(WORK_DIR, `paths-auth-${v.name === 'bare' ? 'bare' : 'full'}.txt`);
+    fs.writeFileSync(
+      v.pathsFile,
+      pinIds.map((id) => (v.name === 'bare' ? `/pins/${id}` : `/v5/pins/${id}`)).join('\n') + '\n',
+    );
+    // Only the guarded servers see the token; the unguarded one must answer without it.
+    v.headers = v.app && v.name !== 'unguarded' ? { authorization: `Bearer ${meta.token}` } : {};
+  }
+  log(`Servers up on CPU ${serverCpus ?? 'any'}: ${variants.map((v) => `${v.name} ${v.base}`).join(', ')}`);
+
+  try {
+    for (const v of variants) {
+      for (const id of pinIds.slice(0, 10)) {
+        const res = await globalThis.fetch(`${v.base}${v.name === 'bare' ? '' : '/v5'}/pins/${id}`, {
+          headers: v.headers,
+        });
+        const body = await res.json();
+        if (res.status !== 200 || body.id !== id)
+          throw new Error(
+            `${v.name}: GET pin ${id} answered ${res.status} ${JSON.stringify(body).slice(0, 200)}`,
+          );
+      }
+    }
+    const noToken = await globalThis.fetch(`${variants[1].base}/v5/pins/${pinIds[0]}`);
+    if (noToken.status !== 401)
+      throw new Error(`the guarded server answered ${noToken.status} without a token`);
+
+    log(`Warm-up: ${wrk.warmupSeconds} s of wrk on each …`);
+    for (const v of variants) {
+      await runWrk({
+        baseUrl: v.base,
+        pathsFile: v.pathsFile,
+        headers: v.headers,
+        ...wrk,
+        seconds: wrk.warmupSeconds,
+        cpus: loadCpus,
+      });
+    }
+    log(
+      `wrk -t${wrk.threads} -c${wrk.connections} -d${wrk.seconds}s, ${rounds} rounds alternating ${variants.map((v) => v.name).join(', ')} …`,
+    );
+    const results = Object.fromEntries(variants.map((v) => [v.name, []]));
+    for (let round = 1; round <= rounds; round++) {
+      for (const v of variants) {
+        const before = cpuSnapshot(serverPids);
+        const r = await runWrk({
+          baseUrl: v.base,
+          pathsFile: v.pathsFile,
+          headers: v.headers,
+          ...wrk,
+          cpus: loadCpus,
+        });
+        r.otherCpu = foreignCores(before, cpuSnapshot(serverPids));
+        results[v.name].push(r);
+        log(
+          `${v.name.padEnd(13)} round ${round}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms` +
+            `${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}, other CPU ${r.otherCpu.toFixed(2)} cores`,
+        );
+      }
+    }
+
+    // The request log did its work in the guarded runs: rows written (pruned to 1,000 per app).
+    const db = new SQLite(dbPath(profile.dataDir), { readonly: true });
+    const logged = Number(
+      db.prepare('select count(*) as n from request_log where app_id = ?').get(meta.appId).n,
+    );
+    db.close();
+
+    const med = Object.fromEntries(
+      variants.map((v) => [
+        v.name,
+        {
+          rps: median(results[v.name].map((r) => r.rps)),
+          p50: median(results[v.name].map((r) => r.p50)),
+          p99: median(results[v.name].map((r) => r.p99)),
+          non2xx: results[v.name].reduce((n, r) => n + r.non2xx + r.errors, 0),
+          otherCpu: Math.max(...results[v.name].map((r) => r.otherCpu)),
+        },
+      ]),
+    );
+    const overhead = 1 - med.guarded.rps / med.unguarded.rps;
+    const vsBare = med.guarded.rps / med.bare.rps;
+    const summary = {
+      startedAt: new Date().toISOString(),
+      pins: profile.totalPins,
+      sampledPins: pinIds.length,
+      rounds,
+      wrk,
+      serverCpus,
+      loadCpus,
+      cpus: `${os.cpus()[0]?.model ?? 'unknown'} × ${cpuCount}`,
+      loadBefore,
+      buildProblem,
+      medians: med,
+      rounds_: results,
+      overhead,
+      vsBare,
+      redisOverhead: med['guarded-redis'] ? 1 - med['guarded-redis'].rps / med.unguarded.rps : null,
+      requestLogRows: logged,
+    };
+    fs.writeFileSync(path.join(WORK_DIR, 'auth-overhead.json'), JSON.stringify(summary, null, 2));
+    console.log('\n' + markdown(summary, variants) + '\n');
+  } finally {
+    for (const v of variants) await stopProcess(v.process);
+    await stopAll();
+  }
+}
+
+function markdown(s, variants) {
+  const pct = (x) => `${(x * 100).toFixed(1)}%`;
+  const rows = variants
+    .map((v) => {
+      const m = s.medians[v.name];
+      const each = s.rounds_[v.name].map((r) => r.rps.toFixed(0)).join(' / ');
+      return `| ${v.name} | ${m.rps.toFixed(0)} | ${each} | ${m.p50.toFixed(2)} | ${m.p99.toFixed(2)} | ${m.non2xx} | ${m.otherCpu.toFixed(2)} |`;
+    })
+    .join('\n');
+  return `| Server | median req/s | rounds | p50 ms | p99 ms | non-2xx + errors | other CPU (max, cores) |
+|---|---|---|---|---|---|---|
+${rows}
+
+- Guards' cost: guarded is ${pct(s.overhead)} below unguarded (target < 15%): **${s.overhead < 0.15 ? 'pass' : 'FAIL'}**${
+    s.redisOverhead !== null ? `; with Redis counters ${pct(s.redisOverhead)}` : ''
+  }
+- Guarded / bare: ${s.vsBare.toFixed(2)}× (target ≥ 0.75×): **${s.vsBare >= 0.75 ? 'pass' : 'FAIL'}**
+- ${s.pins.toLocaleString('en')} pins, requests over ${s.sampledPins.toLocaleString('en')} random ones; ${s.rounds} rounds of wrk -t${s.wrk.threads} -c${s.wrk.connections} -d${s.wrk.seconds}s after ${s.wrk.warmupSeconds} s warm-ups; servers on CPU ${s.serverCpus}, wrk on CPU ${s.loadCpus}; ${s.cpus}; machine ${(s.loadBefore * 100).toFixed(0)}% busy before the start
+- Request-log rows of the bench app afterwards: ${s.requestLogRows} (written in batches, pruned to 1,000)`;
+}
+
+const serveMode = option('serve', null);
+if (serveMode) await serve(serveMode);
+else await runner();
