@@ -1,11 +1,15 @@
 import type { UserRow } from './repo.js';
 
 /** Pinterest's `Account` schema. */
-export function presentAccount(user: UserRow, counts: { boardCount: number; pinCount: number }) {
+export function presentAccount(
+  user: UserRow,
+  counts: { boardCount: number; pinCount: number },
+  urlFor: (key: string) => string,
+) {
   return {
     account_type: user.accountType,
     id: user.id,
-    profile_image: user.profileImageUrl,
+    profile_image: user.profileImageKey ? urlFor(user.profileImageKey) : user.profileImageUrl,
     website_url: user.websiteUrl,
     username: user.username,
     about: user.about,

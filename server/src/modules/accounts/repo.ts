@@ -14,6 +14,8 @@ export interface UserRow {
   about: string;
   websiteUrl: string;
   profileImageUrl: string;
+  /** Storage key of the profile picture (modules/business); its URL is built from PUBLIC_URL. */
+  profileImageKey: string | null;
   isAdmin: boolean;
   createdAt: string;
   /** When the user proved they own `email`, or null. */
@@ -42,6 +44,7 @@ const columns = [
   'about',
   'website_url',
   'profile_image_url',
+  'profile_image_key',
   'is_admin',
   'created_at',
   'email_verified_at',
@@ -56,6 +59,7 @@ function toUser(row: {
   about: string;
   website_url: string;
   profile_image_url: string;
+  profile_image_key: string | null;
   is_admin: unknown;
   created_at: string;
   email_verified_at: string | null;
@@ -69,6 +73,7 @@ function toUser(row: {
     about: row.about,
     websiteUrl: row.website_url,
     profileImageUrl: row.profile_image_url,
+    profileImageKey: row.profile_image_key,
     isAdmin: boolOf(row.is_admin),
     createdAt: row.created_at,
     emailVerifiedAt: row.email_verified_at,

@@ -20,7 +20,7 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
     },
     async (request) => {
       const { user, boardCount, pinCount } = await ctx.accounts.getOwnAccount(callerOf(request));
-      return presentAccount(user, { boardCount, pinCount });
+      return presentAccount(user, { boardCount, pinCount }, (key) => ctx.media.urlFor(key));
     },
   );
 }

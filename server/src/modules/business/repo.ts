@@ -72,11 +72,8 @@ export class BusinessRepo {
       .execute();
   }
 
-  async setProfileImage(userId: string, key: string, url: string): Promise<void> {
-    await this.db
-      .updateTable('users')
-      .set({ profile_image_key: key, profile_image_url: url })
-      .where('id', '=', userId)
-      .execute();
+  /** The picture's URL is built from PUBLIC_URL when shown (accounts presenter), so only the key is kept. */
+  async setProfileImage(userId: string, key: string): Promise<void> {
+    await this.db.updateTable('users').set({ profile_image_key: key }).where('id', '=', userId).execute();
   }
 }

@@ -130,7 +130,7 @@ export class BusinessService {
     const key = `${folder}/280x280.jpg`;
     await media.storage.put(key, picture.data);
     try {
-      await repo.setProfileImage(userId, key, media.urlFor(key));
+      await repo.setProfileImage(userId, key);
     } catch (error) {
       await media.storage.deletePrefix(folder).catch(() => undefined);
       throw error;
