@@ -25,6 +25,7 @@ import {
   importDist,
   installCleanup,
   median,
+  sleep,
   runProcess,
   startProcess,
   stopAll,
@@ -41,7 +42,6 @@ const option = (name, fallback) => {
   const hit = argv.find((a) => a.startsWith(`--${name}=`));
   return hit ? hit.slice(name.length + 3) : fallback;
 };
-
 
 /** One server (a child of the runner): the built app, listening, with or without the API guards. */
 async function serve(mode) {
@@ -110,7 +110,15 @@ async function runner() {
   prewarm(profile);
   const metaFile = path.join(profile.dataDir, 'bench-meta.json');
   const pinIds = readLines(path.join(profile.dataDir, 'pin-ids.txt'));
-  const loadBefore = await machineLoad(2000);
+  // Other work on the machine skews every figure: wait (up to --wait-quiet seconds) for it to settle.
+  const quietDeadline = Date.now() + Number(option('wait-quiet', 120)) * 1000;
+  let loadBefore = await machineLoad(2000);
+  while (loadBefore > 0.1 && Date.now() < quietDeadline) {
+    log(`The machine is ${(loadBefore * 100).toFixed(0)}% busy with other work; waiting for it to settle …`);
+    await sleep(5000);
+    loadBefore = await machineLoad(2000);
+  }
+  if (loadBefore > 0.1) log(`WARNING: measuring on a busy machine (${(loadBefore * 100).toFixed(0)}% busy).`);
 
   const appEnv = (port) => ({
     PORT: String(port),
@@ -235,6 +243,9 @@ async function runner() {
       ]),
     );
     const overhead = 1 - med.guarded.rps / med.unguarded.rps;
+    // Each round's guarded run against the unguarded one right after it: less exposed to load
+    // that comes and goes over the whole run than the ratio of the medians.
+    const roundOverheads = results.guarded.map((r, i) => 1 - r.rps / results.unguarded[i].rps);
     const vsBare = med.guarded.rps / med.bare.rps;
     const summary = {
       startedAt: new Date().toISOString(),
@@ -250,6 +261,7 @@ async function runner() {
       medians: med,
       rounds_: results,
       overhead,
+      roundOverheads,
       vsBare,
       redisOverhead: med['guarded-redis'] ? 1 - med['guarded-redis'].rps / med.unguarded.rps : null,
       requestLogRows: logged,
@@ -275,7 +287,7 @@ function markdown(s, variants) {
 |---|---|---|---|---|---|---|
 ${rows}
 
-- Guards' cost: guarded is ${pct(s.overhead)} below unguarded (target < 15%): **${s.overhead < 0.15 ? 'pass' : 'FAIL'}**${
+- Guards' cost: guarded is ${pct(s.overhead)} below unguarded (target < 15%): **${s.overhead < 0.15 ? 'pass' : 'FAIL'}**; round by round ${s.roundOverheads.map(pct).join(', ')} (median ${pct(median(s.roundOverheads))})${
     s.redisOverhead !== null ? `; with Redis counters ${pct(s.redisOverhead)}` : ''
   }
 - Guarded / bare: ${s.vsBare.toFixed(2)}× (target ≥ 0.75×): **${s.vsBare >= 0.75 ? 'pass' : 'FAIL'}**

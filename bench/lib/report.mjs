@@ -34,6 +34,11 @@ function medianOf(rounds, server) {
   };
 }
 
+function maxOther(measurements) {
+  const values = (measurements ?? []).filter((m) => m && Number.isFinite(m.otherCpu)).map((m) => m.otherCpu);
+  return values.length ? Math.max(...values) : NaN;
+}
+
 /** One row per target: what was compared, the figures, the ratio and pass/fail. */
 export function summarize(results) {
   const rows = [];
@@ -54,6 +59,7 @@ export function summarize(results) {
       target: `≥ ${TARGETS.throughput}×`,
       pass: Number.isFinite(r) ? r >= TARGETS.throughput && full.failed === 0 : null,
       failedRequests: full?.failed ?? 0,
+      otherCpu: maxOther(results[key]),
     });
   }
   for (const [key, skipKey, label] of [
@@ -68,6 +74,8 @@ export function summarize(results) {
       if (!r) continue;
       const q = r.full && r.bare ? r.full.p99 / r.bare.p99 : NaN;
       const failed = r.full ? r.full.non2xx + r.full.errors : 0;
+      // At a rate above what the server can answer, requests queue and p99 is the backlog's age.
+      const capacity = medianOf(results[skipKey], 'full')?.rps;
       rows.push({
         label: `${label} p99 at ${results.settings.rate.rps} req/s, ${how}`,
         bare: r.bare ? `${ms(r.bare.p99)} ms` : '—',
@@ -76,6 +84,9 @@ export function summarize(results) {
         target: `≤ ${TARGETS.p99}×`,
         pass: Number.isFinite(q) ? q <= TARGETS.p99 && failed === 0 : null,
         failedRequests: failed,
+        unfinished: r.full?.unfinished ?? 0,
+        otherCpu: maxOther([r.bare, r.full]),
+        overCapacity: capacity && capacity < results.settings.rate.rps * 1.1 ? capacity : null,
       });
     }
   }
@@ -91,6 +102,7 @@ export function summarize(results) {
       target: `≥ ${TARGETS.image}×`,
       pass: Number.isFinite(q) ? q >= TARGETS.image : null,
       failedRequests: 0,
+      otherCpu: maxOther([results.imageBare, results.imageFull]),
     });
   }
   return rows;
@@ -100,8 +112,10 @@ const verdict = (pass) => (pass === null ? 'n/a' : pass ? 'PASS' : 'FAIL');
 
 export function printSummary(results) {
   const rows = summarize(results);
-  const table = [['Measure', 'Bare', 'Full stack', 'Full/bare', 'Target', 'Result']];
-  for (const r of rows) table.push([r.label, r.bare, r.full, ratio(r.ratio), r.target, verdict(r.pass)]);
+  const table = [['Measure', 'Bare', 'Full stack', 'Full/bare', 'Target', 'Result', 'Other CPU']];
+  for (const r of rows) {
+    table.push([r.label, r.bare, r.full, ratio(r.ratio), r.target, verdict(r.pass), cores(r.otherCpu)]);
+  }
   if (results.uploadGet) {
     table.push([
       `Pin get p99 at ${results.settings.image.getRate} req/s: quiet → while uploading`,
@@ -110,6 +124,7 @@ export function printSummary(results) {
       ratio(results.uploadGet.p99 / results.uploadGetQuiet.p99),
       '(info)',
       '',
+      cores(Math.max(results.uploadGetQuiet.otherCpu, results.uploadGet.otherCpu)),
     ]);
   }
   const widths = table[0].map((_, c) => Math.max(...table.map((row) => String(row[c]).length)));
@@ -184,8 +199,8 @@ function roundsTable(rounds) {
 
 function rateTable(entries) {
   const lines = [
-    '| Endpoint | Load | Server | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors | other CPU |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| Endpoint | Load | Server | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors | unanswered | other CPU |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const [label, tool, r] of entries) {
     if (!r) continue;
@@ -193,7 +208,7 @@ function rateTable(entries) {
       const x = r[server];
       if (!x) continue;
       lines.push(
-        `| ${label} | ${tool} | ${server} | ${fmt(x.rps)} | ${ms(x.p50)} | ${ms(x.p90)} | ${ms(x.p99)} | ${ms(x.max)} | ${x.non2xx} | ${x.errors} | ${cores(x.otherCpu)} |`,
+        `| ${label} | ${tool} | ${server} | ${fmt(x.rps)} | ${ms(x.p50)} | ${ms(x.p90)} | ${ms(x.p99)} | ${ms(x.max)} | ${x.non2xx} | ${x.errors} | ${x.unfinished ?? '—'} | ${cores(x.otherCpu)} |`,
       );
     }
   }
@@ -209,7 +224,14 @@ function reading(results, rows) {
       out.push(
         `- ${r.label}: full stack ${r.full} vs bare ${r.bare} → ${ratio(r.ratio)} (target ${r.target}): **${verdict(r.pass)}**` +
           (r.failedRequests ? `, with ${r.failedRequests} failed requests` : '') +
-          '.',
+          (r.unfinished
+            ? `; ${r.unfinished} requests were still unanswered 15 s after the last was sent`
+            : '') +
+          '.' +
+          (r.overCapacity
+            ? ` The full stack's own maximum (wrk median) is ${fmt(r.overCapacity)} req/s, at or below this rate: requests queue` +
+              ' and the percentiles measure the backlog, not the service time.'
+            : ''),
       );
   }
   if (results.uploadGet) {
@@ -265,9 +287,9 @@ written by \`npm run bench${results.quick ? ' -- --quick' : ''}\` — do not edi
 
 ## Summary
 
-| Measure | Bare | Full stack | Full/bare | Target | Result |
-|---|---|---|---|---|---|
-${rows.map((r) => `| ${r.label} | ${r.bare} | ${r.full} | ${ratio(r.ratio)} | ${r.target} | **${verdict(r.pass)}** |`).join('\n')}
+| Measure | Bare | Full stack | Full/bare | Target | Result | Other CPU (max) |
+|---|---|---|---|---|---|---|
+${rows.map((r) => `| ${r.label} | ${r.bare} | ${r.full} | ${ratio(r.ratio)} | ${r.target} | **${verdict(r.pass)}** | ${cores(r.otherCpu)} |`).join('\n')}
 
 Targets are reported, never enforced: the command fails only if the benchmark cannot run.
 
