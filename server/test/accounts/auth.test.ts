@@ -240,6 +240,19 @@ describe(`web accounts on ${TEST_DATABASE}`, () => {
     expect(mail.subject).toContain('Reset');
   });
 
+  it('sends at most 5 reset links to one address in 15 minutes, answering 202 every time', async () => {
+    await signUp(t.app, { username: 'flooded', email: 'flooded@example.test' });
+    const browser = new Browser(t.app);
+    for (let i = 0; i < 7; i++) {
+      const res = await browser.post('/api/auth/password-reset', { email: 'FLOODED@example.test' });
+      expect(res.statusCode).toBe(202);
+    }
+    await t.app.ctx.mailer.settled();
+    const page = await t.app.ctx.admin.listOutbox({ pageSize: 250 });
+    const resets = page.items.filter((m) => m.to === 'flooded@example.test' && m.subject.startsWith('Reset'));
+    expect(resets).toHaveLength(5);
+  });
+
   it('a reset link works once, ends every session and revokes API tokens', async () => {
     const { browser, res } = await signUp(t.app, {
       username: 'resetter_b',

@@ -16,6 +16,7 @@ import { USERNAME_PATTERN, type AccountsService } from './service.js';
 export const RESET_TOKEN_TTL_MS = 3600 * 1000;
 export const VERIFY_TOKEN_TTL_MS = 24 * 3600 * 1000;
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+const RESET_MAILS_PER_WINDOW = 5;
 const EMAIL_MAX_LENGTH = 320;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -154,6 +155,13 @@ export class AuthService {
   requestPasswordReset(email: string): void {
     if (email.length > EMAIL_MAX_LENGTH) return;
     this.deps.mailer.queue(async () => {
+      // A few links per address per window: nobody can flood an inbox through this form.
+      const hit = await this.deps.counters.hit(
+        `reset:${caseKey(email)}`,
+        LOGIN_WINDOW_MS,
+        RESET_MAILS_PER_WINDOW,
+      );
+      if (!hit.allowed) return null;
       const user = await this.deps.accountsRepo.findByEmail(email);
       if (!user?.email) return null;
       const token = await this.issueEmailToken(user.id, 'reset_password', user.email, RESET_TOKEN_TTL_MS);
