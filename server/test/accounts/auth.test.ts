@@ -53,6 +53,31 @@ describe(`web accounts on ${TEST_DATABASE}`, () => {
     expect((await browser.get('/api/auth/me')).json().username).toBe('first_user');
   });
 
+  it('creates a business account directly when account_type is BUSINESS, and needs its name', async () => {
+    const browser = new Browser(t.app);
+    const missing = await browser.post('/api/auth/signup', {
+      email: 'shop@example.test',
+      username: 'shop_direct',
+      password: 'correct horse battery',
+      account_type: 'BUSINESS',
+    });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json()).toEqual({ code: 1, message: expect.stringContaining('business_name') });
+    expect(await t.app.ctx.accounts.getByUsername('shop_direct')).toBeNull();
+
+    const res = await browser.post('/api/auth/signup', {
+      email: 'shop@example.test',
+      username: 'shop_direct',
+      password: 'correct horse battery',
+      account_type: 'BUSINESS',
+      business_name: 'Direct Shop',
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().account_type).toBe('BUSINESS');
+    const user = await t.app.ctx.accounts.getByUsername('shop_direct');
+    expect(user).toMatchObject({ accountType: 'BUSINESS', businessName: 'Direct Shop' });
+  });
+
   it('makes later accounts ordinary users', async () => {
     const { res } = await signUp(t.app, { username: 'second_user' });
     expect(res.json().is_admin).toBe(false);

@@ -40,9 +40,16 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const { email, username, password, invite_code } = request.body;
+      const { email, username, password, invite_code, account_type, business_name } = request.body;
       const signedIn = await ctx.auth.signup(
-        { email, username, password, inviteCode: invite_code },
+        {
+          email,
+          username,
+          password,
+          inviteCode: invite_code,
+          accountType: account_type,
+          businessName: business_name,
+        },
         userAgent(request.headers),
       );
       startSession(reply, signedIn);

@@ -30,6 +30,16 @@ export const SignupBodySchema = Type.Object(
     invite_code: Type.Optional(
       Type.String({ maxLength: 100, description: 'Invite code, needed when sign-up is invite-only.' }),
     ),
+    account_type: Type.Optional(
+      Type.Union([Type.Literal('PINNER'), Type.Literal('BUSINESS')], {
+        default: 'PINNER',
+        description:
+          'PINNER for a personal account; BUSINESS creates a business account directly (the business profile steps follow).',
+      }),
+    ),
+    business_name: Type.Optional(
+      Type.String({ maxLength: 100, description: 'Business name; required when account_type is BUSINESS.' }),
+    ),
   },
   { $id: 'SignupRequest', description: 'A new account.' },
 );

@@ -56,7 +56,14 @@ export class AuthService {
 
   /** New account and session. Sign-up mode decides whether it needs an invite or is refused. */
   async signup(
-    input: { email: string; username: string; password: string; inviteCode?: string },
+    input: {
+      email: string;
+      username: string;
+      password: string;
+      inviteCode?: string;
+      accountType?: 'PINNER' | 'BUSINESS';
+      businessName?: string;
+    },
     userAgent: string,
   ): Promise<SignedIn> {
     const { accounts, accountsRepo, admin, sessions } = this.deps;
@@ -67,6 +74,11 @@ export class AuthService {
       throw invalidField('username', 'must be 3 to 30 letters, digits or underscores');
     }
     checkNewPassword('password', input.password);
+    const accountType = input.accountType ?? 'PINNER';
+    const businessName = input.businessName?.trim() ?? '';
+    if (accountType === 'BUSINESS' && businessName.length === 0) {
+      throw invalidField('business_name', 'is required for a business account');
+    }
     const invite = mode === 'invite_only' ? await admin.usableInvite(input.inviteCode ?? '') : null;
     if (mode === 'invite_only' && !invite) {
       throw notPermitted(
@@ -85,6 +97,8 @@ export class AuthService {
       email,
       passwordHash: await hashPassword(input.password),
       isAdmin,
+      accountType,
+      businessName: accountType === 'BUSINESS' ? businessName : null,
     });
     if (invite && !(await admin.claimInvite(invite, user.id))) {
       await accountsRepo.deleteById(user.id);
