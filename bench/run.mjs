@@ -290,6 +290,10 @@ async function main() {
         CORKBOARD_MODE: 'sandbox',
         SEED_DEMO: 'false',
         UV_THREADPOOL_SIZE,
+        // Counted on every call but never reached: the benchmark measures the cost, not the refusals.
+        RATE_LIMIT_STANDARD_PER_SECOND: '100000000',
+        RATE_LIMIT_STANDARD_PER_MINUTE: '100000000',
+        REDIS_URL: '',
       },
     },
   );

@@ -308,7 +308,8 @@ Targets are reported, never enforced: the command fails only if the benchmark ca
   to the \`bench\` user and carries every scope; requests rotate over ${meta.sampledPinIds.toLocaleString('en')} random pins the token may see (its own boards of every
   privacy and others' public boards), never one hot row.
 - **Full stack**: \`node server/dist/main.js serve\` with \`LOG_LEVEL=warn CORKBOARD_MODE=sandbox SEED_DEMO=false\`: bearer token, scopes,
-  visibility, presenter, response schema.
+  rate limit, request log, visibility, presenter, response schema. The rate limit is raised out of reach
+  (\`RATE_LIMIT_STANDARD_PER_SECOND\`/\`_PER_MINUTE=100000000\`, counters in memory): every call is counted, none refused.
 - **Bare**: \`bench/bare-server.mjs\` — Fastify + better-sqlite3 on the same file opened read-only, no auth: \`select * from pins where id = ?\`,
   and \`… where board_id = ? [and id < ?] order by id desc limit 26\` for a page, rows sent as JSON.
 - **Other CPU**: cores' worth of CPU that processes other than the benchmark's used during each measurement (machine user+system
