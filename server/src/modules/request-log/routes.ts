@@ -11,9 +11,10 @@ import type { RequestLogService } from './service.js';
  * response has gone out: onResponse runs after the reply, and `record` only appends to memory.
  */
 export function registerRequestLogHook(app: FastifyInstance, requestLog: RequestLogService): void {
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook, not an async one: no promise per request on the hottest path.
+  app.addHook('onResponse', (request, reply, done) => {
     const auth = request.auth;
-    if (!auth) return;
+    if (!auth) return done();
     requestLog.record({
       appId: auth.appId,
       userId: auth.userId,
@@ -24,6 +25,7 @@ export function registerRequestLogHook(app: FastifyInstance, requestLog: Request
       status: reply.statusCode,
       latencyMs: reply.elapsedTime,
     });
+    done();
   });
 }
 
