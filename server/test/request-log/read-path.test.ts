@@ -5,24 +5,32 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 
 /**
  * "Nothing new on the read path" (DESIGN.md, Storage): a burst of API reads makes no database
- * write. Every statement either driver is given is recorded (better-sqlite3's prepare and pg's
- * Client#query, under Kysely), so nothing can write without being seen.
+ * write. Every statement either driver runs is recorded (better-sqlite3's Statement#run/all/get/iterate,
+ * which also sees statements the driver reuses from its cache, and pg's Client#query, under
+ * Kysely), so nothing can write without being seen.
  */
 const WRITE = /^\s*(insert|update|delete|replace|create|drop|alter)\b/i;
 
 describe('the API read path', () => {
   let t: TestApp;
   const statements: string[] = [];
-  const sqlitePrepare = SQLite.prototype.prepare;
+  const probe = new SQLite(':memory:');
+  const statementProto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, unknown>;
+  probe.close();
+  const runners = ['run', 'all', 'get', 'iterate'] as const;
+  const originals = Object.fromEntries(runners.map((name) => [name, statementProto[name]]));
   const pgQuery = pg.Client.prototype.query;
 
   beforeAll(async () => {
     // The timer never fires during the burst: the batch flush is separate, below.
     t = await buildTestApp({ REQUEST_LOG_FLUSH_MS: '60000' });
-    SQLite.prototype.prepare = function (this: SQLite.Database, source: string) {
-      statements.push(source);
-      return sqlitePrepare.call(this, source);
-    } as typeof sqlitePrepare;
+    for (const name of runners) {
+      const original = originals[name] as (...a: unknown[]) => unknown;
+      statementProto[name] = function (this: { source: string }, ...args: unknown[]) {
+        statements.push(this.source);
+        return original.apply(this, args);
+      };
+    }
     pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
       const first = args[0];
       statements.push(typeof first === 'string' ? first : String((first as { text?: string })?.text));
@@ -30,7 +38,7 @@ describe('the API read path', () => {
     } as typeof pgQuery;
   });
   afterAll(async () => {
-    SQLite.prototype.prepare = sqlitePrepare;
+    for (const name of runners) statementProto[name] = originals[name];
     pg.Client.prototype.query = pgQuery;
     await t?.close();
   });

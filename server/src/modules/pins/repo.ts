@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { preparedQuery } from '../../db/prepared.js';
 import { boolOf, boolToDb, idOf, idOrNull } from '../../db/values.js';
 import { isValidId } from '../../lib/ids.js';
 import type { Privacy, VisibleBoards } from '../visibility/policy.js';
@@ -168,7 +169,12 @@ async function touchBoard(
 }
 
 export class PinsRepo {
-  constructor(readonly db: Kysely<Database>) {}
+  /** pins/get runs far more than anything else: built and compiled once. */
+  private readonly selectById;
+
+  constructor(readonly db: Kysely<Database>) {
+    this.selectById = preparedQuery(db, ['id'], (p) => selectPins(db).where('p.id', '=', p.id));
+  }
 
   /**
    * Inserts the pin and counts it on its board in one transaction. The board (still the
@@ -230,7 +236,7 @@ export class PinsRepo {
 
   async findById(id: string): Promise<PinRow | null> {
     if (!isValidId(id)) return null;
-    const row = await selectPins(this.db).where('p.id', '=', id).executeTakeFirst();
+    const [row] = await this.selectById({ id });
     return row ? toPin(row) : null;
   }
 

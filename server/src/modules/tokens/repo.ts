@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { preparedQuery } from '../../db/prepared.js';
 import { idOf, idOrNull } from '../../db/values.js';
 
 export type TokenKind = 'access' | 'refresh' | 'client';
@@ -67,7 +68,18 @@ function toToken(row: {
 }
 
 export class TokensRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** The token check runs on every API call: built and compiled once. */
+  private readonly selectByHash;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.selectByHash = preparedQuery(db, ['tokenHash'], (p) =>
+      db
+        .selectFrom('access_tokens as t')
+        .innerJoin('apps as a', 'a.id', 't.app_id')
+        .select([...tokenColumns, 'a.status as app_status', 'a.tier as app_tier'])
+        .where('t.token_hash', '=', p.tokenHash),
+    );
+  }
 
   async insert(row: {
     id: string;
@@ -98,12 +110,7 @@ export class TokensRepo {
 
   /** The token and its app's status and tier: one query on the unique hash and the apps key. */
   async findByHash(tokenHash: string): Promise<TokenWithApp | null> {
-    const row = await this.db
-      .selectFrom('access_tokens as t')
-      .innerJoin('apps as a', 'a.id', 't.app_id')
-      .select([...tokenColumns, 'a.status as app_status', 'a.tier as app_tier'])
-      .where('t.token_hash', '=', tokenHash)
-      .executeTakeFirst();
+    const [row] = await this.selectByHash({ tokenHash });
     if (!row) return null;
     return { ...toToken(row), appStatus: row.app_status, appTier: row.app_tier };
   }
