@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { caseKey } from '../../db/index.js';
+import { preparedQuery } from '../../db/prepared.js';
 import type { Database } from '../../db/schema.js';
 import { boolOf, boolToDb, idOf, intOf } from '../../db/values.js';
 import { isValidId } from '../../lib/ids.js';
@@ -87,7 +88,12 @@ function toBoard(row: SelectedBoard): BoardRow {
 }
 
 export class BoardsRepo {
-  constructor(readonly db: Kysely<Database>) {}
+  /** Every board and board-page read starts here: built and compiled once. */
+  private readonly selectById;
+
+  constructor(readonly db: Kysely<Database>) {
+    this.selectById = preparedQuery(db, ['id'], (p) => selectBoards(db).where('b.id', '=', p.id));
+  }
 
   /** Throws the driver's unique violation when the owner already has a board of that name. */
   async insert(board: NewBoard): Promise<void> {
@@ -114,7 +120,7 @@ export class BoardsRepo {
 
   async findById(id: string): Promise<BoardRow | null> {
     if (!isValidId(id)) return null;
-    const row = await selectBoards(this.db).where('b.id', '=', id).executeTakeFirst();
+    const [row] = await this.selectById({ id });
     return row ? toBoard(row) : null;
   }
 

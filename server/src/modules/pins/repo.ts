@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { preparedQuery } from '../../db/prepared.js';
+import { preparedQuery, ShapedQueries } from '../../db/prepared.js';
 import { boolOf, boolToDb, idOf, idOrNull } from '../../db/values.js';
 import { isValidId } from '../../lib/ids.js';
 import type { Privacy, VisibleBoards } from '../visibility/policy.js';
@@ -168,12 +168,42 @@ async function touchBoard(
   return BigInt(result.numUpdatedRows) > 0n;
 }
 
+/** Named arguments of the pin-list query; creative types take one slot each (13 at most: the enum's size). */
+const LIST_ARGS = [
+  'viewerId',
+  'ownerId',
+  'boardId',
+  'sectionId',
+  'afterId',
+  'limit',
+  ...([
+    'type0',
+    'type1',
+    'type2',
+    'type3',
+    'type4',
+    'type5',
+    'type6',
+    'type7',
+    'type8',
+    'type9',
+    'type10',
+    'type11',
+    'type12',
+  ] as const),
+] as const;
+type ListArg = (typeof LIST_ARGS)[number];
+const typeArg = (i: number) => LIST_ARGS[6 + i] as ListArg;
+
 export class PinsRepo {
   /** pins/get runs far more than anything else: built and compiled once. */
   private readonly selectById;
+  /** Pages of pins (board pages, section pages, the caller's pins), compiled once per filter shape. */
+  private readonly listQueries;
 
   constructor(readonly db: Kysely<Database>) {
     this.selectById = preparedQuery(db, ['id'], (p) => selectPins(db).where('p.id', '=', p.id));
+    this.listQueries = new ShapedQueries<ListArg, SelectedPin, Database>(db, LIST_ARGS);
   }
 
   /**
@@ -242,18 +272,52 @@ export class PinsRepo {
 
   /** One page (plus one row) of pins the viewer may see, newest first. */
   async list(query: PinListQuery): Promise<PinRow[]> {
-    let q = selectPins(this.db).where(visibleBoardCondition('b', query.visible, 'p'));
-    if (query.ownerId) q = q.where('p.owner_id', '=', query.ownerId);
-    if (query.boardId) q = q.where('p.board_id', '=', query.boardId);
-    if (query.sectionId) q = q.where('p.board_section_id', '=', query.sectionId);
-    if (query.origin === 'saved') q = q.where('p.parent_pin_id', 'is not', null);
-    if (query.origin === 'created') q = q.where('p.parent_pin_id', 'is', null);
-    if (query.promotedOnly) q = q.where('p.has_been_promoted', '=', 1);
-    if (query.secretOnly) q = q.where('b.privacy', '=', 'SECRET');
-    if (query.creativeTypes && query.creativeTypes.length > 0)
-      q = q.where('p.creative_type', 'in', query.creativeTypes);
-    if (query.afterId) q = q.where('p.id', '<', query.afterId);
-    const rows = await q.orderBy('p.id', 'desc').limit(query.limit).execute();
+    const types = query.creativeTypes ?? [];
+    // The SQL depends only on which filters are present: compiled once per such shape.
+    const shape = [
+      query.visible.ownProtected,
+      query.visible.ownSecret,
+      !!query.ownerId,
+      !!query.boardId,
+      !!query.sectionId,
+      query.origin ?? '',
+      !!query.promotedOnly,
+      !!query.secretOnly,
+      types.length,
+      query.afterId !== null,
+    ].join('|');
+    const rows = await this.listQueries.run(
+      shape,
+      (p) => {
+        let q = selectPins(this.db).where(
+          visibleBoardCondition('b', { ...query.visible, viewerId: p.viewerId }, 'p'),
+        );
+        if (query.ownerId) q = q.where('p.owner_id', '=', p.ownerId);
+        if (query.boardId) q = q.where('p.board_id', '=', p.boardId);
+        if (query.sectionId) q = q.where('p.board_section_id', '=', p.sectionId);
+        if (query.origin === 'saved') q = q.where('p.parent_pin_id', 'is not', null);
+        if (query.origin === 'created') q = q.where('p.parent_pin_id', 'is', null);
+        if (query.promotedOnly) q = q.where('p.has_been_promoted', '=', 1);
+        if (query.secretOnly) q = q.where('b.privacy', '=', 'SECRET');
+        if (types.length > 0)
+          q = q.where(
+            'p.creative_type',
+            'in',
+            types.map((_, i) => p[typeArg(i)]),
+          );
+        if (query.afterId !== null) q = q.where('p.id', '<', p.afterId);
+        return q.orderBy('p.id', 'desc').limit(p.limit);
+      },
+      {
+        viewerId: query.visible.viewerId,
+        ownerId: query.ownerId,
+        boardId: query.boardId,
+        sectionId: query.sectionId,
+        afterId: query.afterId,
+        limit: query.limit,
+        ...Object.fromEntries(types.map((t, i) => [`type${i}`, t])),
+      },
+    );
     return rows.map(toPin);
   }
 

@@ -61,6 +61,18 @@ function scopesOf(text: string): Scope[] {
   return text.split(',').filter(isScope);
 }
 
+/** Scope sets by their stored text: tokens share a handful of scope lists, parsed once each. */
+const scopeSets = new Map<string, ReadonlySet<Scope>>();
+function scopeSetOf(text: string): ReadonlySet<Scope> {
+  let set = scopeSets.get(text);
+  if (!set) {
+    set = new Set(scopesOf(text));
+    if (scopeSets.size > 1000) scopeSets.clear();
+    scopeSets.set(text, set);
+  }
+  return set;
+}
+
 /**
  * Bearer tokens: 256 random bits with Pinterest's prefixes, stored only as SHA-256 hashes.
  * Authentication is one indexed query (the token joined to its app, whose status decides at
@@ -147,7 +159,7 @@ export class TokensService {
       tokenId: row.id,
       userId: row.userId,
       appId: row.appId,
-      scopes: new Set(scopesOf(row.scopes)),
+      scopes: scopeSetOf(row.scopes),
       tier: row.appTier === 'TRIAL' ? 'TRIAL' : 'STANDARD',
       tokenKind: row.kind,
     };
