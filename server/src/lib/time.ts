@@ -1,5 +1,9 @@
+const STORED = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /** RFC 3339 timestamp in UTC with a `Z`, as Pinterest returns them (second precision). */
 export function toRfc3339(date: Date | string): string {
+  // Stored timestamps are already ISO 8601 in UTC with milliseconds: cut, don't reparse.
+  if (typeof date === 'string' && STORED.test(date)) return `${date.slice(0, 19)}Z`;
   const d = typeof date === 'string' ? new Date(date) : date;
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

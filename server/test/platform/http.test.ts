@@ -52,6 +52,15 @@ describe('HTTP basics', () => {
     expect(res.statusCode).toBe(200);
   });
 
+  it('sends browser security headers on web responses but not on Pinterest API responses', async () => {
+    const user = await t.factories.user();
+    const api = await t.app.inject({ method: 'GET', url: '/v5/user_account', headers: user.auth });
+    expect(api.headers['x-frame-options']).toBeUndefined();
+    const web = await t.app.inject({ method: 'GET', url: '/api/csrf' });
+    expect(web.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(web.headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it('answers unknown paths with {code, message} 404', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v5/no/such/thing' });
     expect(res.statusCode).toBe(404);
