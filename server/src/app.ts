@@ -114,7 +114,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const bookmarks = new BookmarkCodec(await getOrCreateSecret(database.db, 'bookmark_secret'));
 
   const tokens = new TokensService(
-    new TokensRepo(database.db),
+    new TokensRepo(database.db, database.fastReader),
     ids,
     config.accessTokenTtlSeconds,
     config.refreshTokenTtlSeconds,
@@ -133,9 +133,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     findApp: (clientId) => apps.findByClientId(clientId),
   });
   const media = new MediaService(storage, config, ids, { resolve: options.media?.resolve });
-  const boardsRepo = new BoardsRepo(database.db);
+  const boardsRepo = new BoardsRepo(database.db, database.fastReader);
   const sectionsRepo = new SectionsRepo(database.db);
-  const pinsRepo = new PinsRepo(database.db);
+  const pinsRepo = new PinsRepo(database.db, database.fastReader);
   const boards = new BoardsService({ boardsRepo, ids, bookmarks, media });
   const sections = new SectionsService({ sectionsRepo, boards, ids, bookmarks });
   const pins = new PinsService({ pinsRepo, boards, sectionsRepo, ids, bookmarks, media });

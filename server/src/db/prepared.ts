@@ -1,4 +1,5 @@
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import type { FastReader } from './index.js';
 
 const SLOT = '\u0000corkboard-slot:';
 
@@ -25,8 +26,10 @@ async function run<Name extends string, Row, DB>(
   db: Kysely<DB>,
   compiled: Compiled<Name>,
   args: Record<Name, unknown>,
+  reader: FastReader | null,
 ): Promise<Row[]> {
   const parameters = compiled.slots.map((slot) => ('arg' in slot ? args[slot.arg] : slot.value));
+  if (reader) return reader.all(compiled.sql, parameters) as Row[];
   return (await db.executeQuery<Row>(CompiledQuery.raw(compiled.sql, parameters))).rows;
 }
 
@@ -35,15 +38,18 @@ async function run<Name extends string, Row, DB>(
  * paths (token check, pin get, board pages): building and compiling a query costs more than
  * SQLite takes to answer it. `build` receives a placeholder for each named argument, to use
  * wherever that value goes; the compiled SQL is kept and each call binds the arguments in their
- * places. Dialect-neutral: it compiles with whichever dialect `db` has.
+ * places. Dialect-neutral: it compiles with whichever dialect `db` has. With a `reader` (SQLite's
+ * read-only connection) it runs there, synchronously: only for reads that may not see the
+ * caller's own uncommitted writes, i.e. never inside a transaction.
  */
 export function preparedQuery<Name extends string, Row, DB>(
   db: Kysely<DB>,
   names: readonly Name[],
   build: (placeholders: Record<Name, never>) => Compilable<Row>,
+  reader: FastReader | null = null,
 ): (args: Record<Name, unknown>) => Promise<Row[]> {
   let compiled: Compiled<Name> | null = null;
-  return (args) => run(db, (compiled ??= compileWithSlots(names, build)), args);
+  return (args) => run(db, (compiled ??= compileWithSlots(names, build)), args, reader);
 }
 
 /**
@@ -57,6 +63,7 @@ export class ShapedQueries<Name extends string, Row, DB> {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly names: readonly Name[],
+    private readonly reader: FastReader | null = null,
   ) {}
 
   run(
@@ -70,6 +77,6 @@ export class ShapedQueries<Name extends string, Row, DB> {
       if (this.byShape.size > 200) this.byShape.clear();
       this.byShape.set(shape, compiled);
     }
-    return run(this.db, compiled, args as Record<Name, unknown>);
+    return run(this.db, compiled, args as Record<Name, unknown>, this.reader);
   }
 }

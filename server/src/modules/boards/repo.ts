@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { caseKey } from '../../db/index.js';
 import { preparedQuery } from '../../db/prepared.js';
+import type { FastReader } from '../../db/index.js';
 import type { Database } from '../../db/schema.js';
 import { boolOf, boolToDb, idOf, intOf } from '../../db/values.js';
 import { isValidId } from '../../lib/ids.js';
@@ -91,8 +92,11 @@ export class BoardsRepo {
   /** Every board and board-page read starts here: built and compiled once. */
   private readonly selectById;
 
-  constructor(readonly db: Kysely<Database>) {
-    this.selectById = preparedQuery(db, ['id'], (p) => selectBoards(db).where('b.id', '=', p.id));
+  constructor(
+    readonly db: Kysely<Database>,
+    reader: FastReader | null = null,
+  ) {
+    this.selectById = preparedQuery(db, ['id'], (p) => selectBoards(db).where('b.id', '=', p.id), reader);
   }
 
   /** Throws the driver's unique violation when the owner already has a board of that name. */

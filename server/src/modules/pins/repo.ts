@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { FastReader } from '../../db/index.js';
 import type { Database } from '../../db/schema.js';
 import { preparedQuery, ShapedQueries } from '../../db/prepared.js';
 import { boolOf, boolToDb, idOf, idOrNull } from '../../db/values.js';
@@ -201,9 +202,12 @@ export class PinsRepo {
   /** Pages of pins (board pages, section pages, the caller's pins), compiled once per filter shape. */
   private readonly listQueries;
 
-  constructor(readonly db: Kysely<Database>) {
-    this.selectById = preparedQuery(db, ['id'], (p) => selectPins(db).where('p.id', '=', p.id));
-    this.listQueries = new ShapedQueries<ListArg, SelectedPin, Database>(db, LIST_ARGS);
+  constructor(
+    readonly db: Kysely<Database>,
+    reader: FastReader | null = null,
+  ) {
+    this.selectById = preparedQuery(db, ['id'], (p) => selectPins(db).where('p.id', '=', p.id), reader);
+    this.listQueries = new ShapedQueries<ListArg, SelectedPin, Database>(db, LIST_ARGS, reader);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { FastReader } from '../../db/index.js';
 import type { Database } from '../../db/schema.js';
 import { preparedQuery } from '../../db/prepared.js';
 import { idOf, idOrNull } from '../../db/values.js';
@@ -71,13 +72,20 @@ export class TokensRepo {
   /** The token check runs on every API call: built and compiled once. */
   private readonly selectByHash;
 
-  constructor(private readonly db: Kysely<Database>) {
-    this.selectByHash = preparedQuery(db, ['tokenHash'], (p) =>
-      db
-        .selectFrom('access_tokens as t')
-        .innerJoin('apps as a', 'a.id', 't.app_id')
-        .select([...tokenColumns, 'a.status as app_status', 'a.tier as app_tier'])
-        .where('t.token_hash', '=', p.tokenHash),
+  constructor(
+    private readonly db: Kysely<Database>,
+    reader: FastReader | null = null,
+  ) {
+    this.selectByHash = preparedQuery(
+      db,
+      ['tokenHash'],
+      (p) =>
+        db
+          .selectFrom('access_tokens as t')
+          .innerJoin('apps as a', 'a.id', 't.app_id')
+          .select([...tokenColumns, 'a.status as app_status', 'a.tier as app_tier'])
+          .where('t.token_hash', '=', p.tokenHash),
+      reader,
     );
   }
 
