@@ -25,7 +25,7 @@ import {
 import { cpuSnapshot, foreignCores, machineLoad } from './lib/cpu.mjs';
 import { runAutocannon, runBarePipeline, runPaced, runUploads, runWrk } from './lib/load.mjs';
 import { ensurePhoto, PHOTO_HEIGHT, PHOTO_WIDTH } from './lib/photo.mjs';
-import { printSummary, writeResults } from './lib/report.mjs';
+import { machine, printSummary, writeResults } from './lib/report.mjs';
 import { PROFILES, cleanUploads, dbPath, ensureDatabase, prewarm, readLines } from './seed.mjs';
 
 const argv = process.argv.slice(2);
@@ -327,6 +327,7 @@ async function main() {
     skipped: {},
     buildProblem,
     loadBefore,
+    machine: machine(),
   };
 
   const fullGet = {

@@ -1,7 +1,8 @@
 // Where the time goes in a V8 .cpuprofile (as written by `node --cpu-prof`): self time grouped
 // by package / server module, the top functions by self time, and inclusive time of server code.
 //
-//   node bench/lib/profile-summary.mjs bench/.work/profiles/CPU.….cpuprofile [--top=25]
+//   node bench/lib/profile-summary.mjs bench/.work/profiles/CPU.….cpuprofile [--top=25] [--callers=executeQuery]
+// --callers=NAME: time spent in (and under) functions called NAME, by the nearest server function above them.
 import fs from 'node:fs';
 
 const file = process.argv[2];
@@ -17,7 +18,11 @@ for (let i = 0; i < profile.samples.length; i++) {
   const id = profile.samples[i];
   self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
 }
-const total = [...self.values()].reduce((a, b) => a + b, 0);
+const sampled = [...self.values()].reduce((a, b) => a + b, 0);
+// Percentages are of the time the process was busy: idle time (waiting for requests) is left out.
+let idle = 0;
+for (const [id, t] of self) if (byId.get(id).callFrame.functionName === '(idle)') idle += t;
+const total = sampled - idle;
 
 function groupOf(frame) {
   const url = frame.url || '';
@@ -37,6 +42,7 @@ const inclusiveServer = new Map();
 for (const [id, t] of self) {
   const node = byId.get(id);
   const f = node.callFrame;
+  if (f.functionName === '(idle)') continue;
   add(groups, groupOf(f), t);
   add(functions, `${f.functionName || '(anonymous)'} ${groupOf(f)}:${f.lineNumber + 1}`, t);
   // Inclusive time of each server function on the stack (counted once per sample).
@@ -52,12 +58,32 @@ for (const [id, t] of self) {
   }
 }
 
+const callersOf = (process.argv.find((a) => a.startsWith('--callers=')) ?? '').slice(10);
+const callers = new Map();
+if (callersOf) {
+  for (const [id, t] of self) {
+    let inside = false;
+    for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+      const cf = byId.get(cur).callFrame;
+      if (!inside && cf.functionName === callersOf) inside = true;
+      else if (inside && groupOf(cf).startsWith('server: ')) {
+        add(callers, `${cf.functionName || '(anonymous)'} ${groupOf(cf)}:${cf.lineNumber + 1}`, t);
+        break;
+      }
+    }
+  }
+}
+
 const pct = (t) => `${((100 * t) / total).toFixed(1).padStart(5)}%`;
 const show = (title, map, n) => {
   console.log(`\n${title}`);
   for (const [k, t] of [...map].sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`  ${pct(t)}  ${k}`);
 };
-console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled`);
+console.log(
+  `${file}: ${(sampled / 1e6).toFixed(1)} s sampled, ${(total / 1e6).toFixed(1)} s busy; percentages are of busy time`,
+);
 show('Self time by package / module', groups, top);
 show('Top functions by self time', functions, top);
 show('Server functions, inclusive time', inclusiveServer, top);
+if (callersOf)
+  show(`Time in ${callersOf} (and below), by the nearest server function above it`, callers, top);

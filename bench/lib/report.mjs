@@ -136,7 +136,8 @@ export function printSummary(results) {
   return rows;
 }
 
-function machine() {
+/** The machine and software, read when the run starts (the commit is the one built and measured). */
+export function machine() {
   const cpus = os.cpus();
   const sqliteVersion = (() => {
     const db = new SQLite(':memory:');
@@ -273,8 +274,26 @@ function previousNotes(file) {
   return '_No notes yet: add the reading of the numbers here; runs keep this block._';
 }
 
+/**
+ * Other hand-written blocks of the file (`<!-- name:start … -->` … `<!-- name:end -->`, e.g. another
+ * issue's section), kept verbatim at the end when the file is rewritten.
+ */
+function otherBlocks(file) {
+  let text;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const blocks = [];
+  for (const match of text.matchAll(/<!-- ([\w-]+):start[^>]*-->[\s\S]*?<!-- \1:end -->/g)) {
+    if (match[1] !== 'notes') blocks.push(match[0]);
+  }
+  return blocks;
+}
+
 export function writeResults(results, rows, file = path.join(BENCH_DIR, 'RESULTS.md')) {
-  const m = machine();
+  const m = results.machine ?? machine();
   const s = results.settings;
   const meta = results.meta;
   const date = results.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
@@ -394,5 +413,7 @@ npm run bench -- --quick   # smoke run: 100,000 pins, short rounds; writes bench
 
 Needs \`wrk\` (Debian package \`wrk\`) and \`taskset\` (util-linux). Raw figures of the last run: \`bench/.work/last-results.json\`.
 `;
-  fs.writeFileSync(file, text.replace(/\n{3,}/g, '\n\n'));
+  const kept = otherBlocks(file);
+  const whole = kept.length ? `${text.trimEnd()}\n\n${kept.join('\n\n')}\n` : text;
+  fs.writeFileSync(file, whole.replace(/\n{3,}/g, '\n\n'));
 }
