@@ -428,10 +428,14 @@ async function main() {
   );
   const summary = printSummary(results);
   if (!quick && only.size === 4) {
-    writeResults(results, summary);
+    await writeResults(results, summary);
     log('Wrote bench/RESULTS.md.');
   } else {
-    writeResults(results, summary, path.join(WORK_DIR, quick ? 'RESULTS-quick.md' : 'RESULTS-partial.md'));
+    await writeResults(
+      results,
+      summary,
+      path.join(WORK_DIR, quick ? 'RESULTS-quick.md' : 'RESULTS-partial.md'),
+    );
     log(
       `Wrote bench/.work/${quick ? 'RESULTS-quick.md' : 'RESULTS-partial.md'} (bench/RESULTS.md is rewritten by full runs only).`,
     );

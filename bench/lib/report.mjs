@@ -274,6 +274,17 @@ function previousNotes(file) {
   return '_No notes yet: add the reading of the numbers here; runs keep this block._';
 }
 
+/** Formatted as `npm run format` would, so formatting the repository never rewrites the figures. */
+async function formatted(file, text) {
+  try {
+    const prettier = await import('prettier');
+    const config = (await prettier.resolveConfig(file)) ?? {};
+    return await prettier.format(text, { ...config, filepath: file });
+  } catch {
+    return text;
+  }
+}
+
 /**
  * Other hand-written blocks of the file (`<!-- name:start … -->` … `<!-- name:end -->`, e.g. another
  * issue's section), kept verbatim at the end when the file is rewritten.
@@ -292,7 +303,7 @@ function otherBlocks(file) {
   return blocks;
 }
 
-export function writeResults(results, rows, file = path.join(BENCH_DIR, 'RESULTS.md')) {
+export async function writeResults(results, rows, file = path.join(BENCH_DIR, 'RESULTS.md')) {
   const m = results.machine ?? machine();
   const s = results.settings;
   const meta = results.meta;
@@ -415,5 +426,5 @@ Needs \`wrk\` (Debian package \`wrk\`) and \`taskset\` (util-linux). Raw figures
 `;
   const kept = otherBlocks(file);
   const whole = kept.length ? `${text.trimEnd()}\n\n${kept.join('\n\n')}\n` : text;
-  fs.writeFileSync(file, whole.replace(/\n{3,}/g, '\n\n'));
+  fs.writeFileSync(file, await formatted(file, whole.replace(/\n{3,}/g, '\n\n')));
 }
