@@ -1,3 +1,4 @@
+import { isBase64 } from '../../lib/base64.js';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
 import { badRequest, invalidField, notFound } from '../../lib/errors.js';
@@ -190,8 +191,7 @@ function distinctChoices<T extends string>(field: string, values: T[]): T[] {
 /** Raw base64 or a `data:image/…;base64,` URL; 400 naming `image_base64` for anything else. */
 function decodeBase64Image(text: string, maxBytes: number): Buffer {
   const data = text.replace(/^data:[\w.+-]+\/[\w.+-]+;base64,/, '').replace(/\s+/g, '');
-  if (data === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(data))
-    throw invalidField('image_base64', 'is not valid base64');
+  if (!isBase64(data)) throw invalidField('image_base64', 'is not valid base64');
   if (Math.floor((data.length * 3) / 4) > maxBytes + 2) {
     throw invalidField('image_base64', `is larger than ${formatMegabytes(maxBytes)}`);
   }

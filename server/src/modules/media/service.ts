@@ -1,3 +1,4 @@
+import { isBase64 } from '../../lib/base64.js';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
 import { invalidField } from '../../lib/errors.js';
@@ -215,7 +216,7 @@ export class MediaService implements PinImageIngest {
     itemField: string,
   ): { bytes: Buffer; formats: ImageFormat[] } {
     const data = source.data;
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(data)) throw invalidField(itemField, 'is not valid base64');
+    if (!isBase64(data)) throw invalidField(itemField, 'is not valid base64');
     const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
     if (Math.floor((data.length * 3) / 4) - padding > this.config.image.maxBytes) {
       throw invalidField(itemField, `is larger than ${formatMegabytes(this.config.image.maxBytes)}`);
