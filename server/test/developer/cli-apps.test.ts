@@ -1,65 +1,11 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createProgram } from '../../src/cli.js';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { TEST_DATABASE, TEST_POSTGRES_URL } from '../helpers/app.js';
-
-/** Runs `corkboard …` in-process and returns what it printed and its exit code. */
-async function corkboard(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi
-    .spyOn(console, 'error')
-    .mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  process.exitCode = undefined;
-  try {
-    await createProgram()
-      .exitOverride()
-      .parseAsync(['node', 'corkboard', ...args]);
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-  const code = process.exitCode ?? 0;
-  process.exitCode = undefined;
-  return { stdout: out.join('\n'), stderr: err.join('\n'), code };
-}
+import { TEST_DATABASE } from '../helpers/app.js';
+import { corkboard, useCliEnvironment } from '../helpers/cli.js';
 
 describe(`corkboard apps create and token create --app on ${TEST_DATABASE}`, () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corkboard-cliapps-'));
-  const database = `cb_cliapps_${randomBytes(4).toString('hex')}`;
-  const savedEnv = { ...process.env };
-
-  beforeAll(async () => {
-    process.env.DATA_DIR = dataDir;
-    process.env.LOG_LEVEL = 'silent';
-    delete process.env.DATABASE_URL;
-    if (TEST_DATABASE === 'postgres') {
-      const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-      await admin.connect();
-      await admin.query(`create database ${database}`);
-      await admin.end();
-      const url = new URL(TEST_POSTGRES_URL);
-      url.pathname = `/${database}`;
-      process.env.DATABASE_URL = url.toString();
-    }
-  });
-  afterAll(async () => {
-    process.env = savedEnv;
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    if (TEST_DATABASE === 'postgres') {
-      const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-      await admin.connect();
-      await admin.query(`drop database if exists ${database} with (force)`);
-      await admin.end();
-    }
-  });
+  useCliEnvironment('cliapps');
 
   it('apps create prints JSON with a numeric client_id and a secret that authenticates at the token endpoint', async () => {
     const config = loadConfig();
