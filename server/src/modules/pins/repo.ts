@@ -9,7 +9,8 @@ import type { CreativeType } from './schemas.js';
 import { visibleBoardCondition } from '../visibility/sql.js';
 import { parseMedia, serializeMedia, type PinMediaRecord } from './media.js';
 
-export interface PinRow {
+/** What a pin row holds, as read back and as inserted. */
+interface PinFields {
   id: string;
   ownerId: string;
   boardId: string;
@@ -22,8 +23,11 @@ export interface PinRow {
   dominantColor: string | null;
   creativeType: CreativeType;
   isStandard: boolean;
-  hasBeenPromoted: boolean;
   media: PinMediaRecord;
+}
+
+export interface PinRow extends PinFields {
+  hasBeenPromoted: boolean;
   mediaRoot: string;
   createdAt: string;
   /** Created through a Trial app: only its creator sees it. */
@@ -32,20 +36,7 @@ export interface PinRow {
   board: { ownerId: string; ownerUsername: string; privacy: Privacy; trialOnly: boolean };
 }
 
-export interface NewPin {
-  id: string;
-  ownerId: string;
-  boardId: string;
-  boardSectionId: string | null;
-  parentPinId: string | null;
-  title: string | null;
-  description: string | null;
-  link: string | null;
-  altText: string | null;
-  dominantColor: string | null;
-  creativeType: CreativeType;
-  isStandard: boolean;
-  media: PinMediaRecord;
+export interface NewPin extends PinFields {
   createdAppId: string | null;
   createdAt: string;
   /** Created through a Trial app (decided at creation, never changed). */
