@@ -206,6 +206,57 @@ export interface RequestLogTable {
   created_at: Timestamp;
 }
 
+/** Raw analytics events (see migrations/0003_analytics.ts). */
+export interface AnalyticsEventsTable {
+  id: Id;
+  event_type: string;
+  pin_id: Id | null;
+  owner_id: Id;
+  viewer_id: Id | null;
+  app_type: string;
+  value: DbInt;
+  occurred_at: Timestamp;
+  day: string;
+  dedupe_key: string | null;
+}
+
+/** Daily metric sums, one column per metric (see METRIC_COLUMNS in migrations/0003_analytics.ts). */
+export interface AnalyticsMetricColumns {
+  impression: Generated<DbInt>;
+  pin_click: Generated<DbInt>;
+  outbound_click: Generated<DbInt>;
+  save: Generated<DbInt>;
+  comment: Generated<DbInt>;
+  reaction: Generated<DbInt>;
+  profile_visit: Generated<DbInt>;
+  user_follow: Generated<DbInt>;
+  video_start: Generated<DbInt>;
+  video_10s_view: Generated<DbInt>;
+  video_mrc_view: Generated<DbInt>;
+  video_q95_view: Generated<DbInt>;
+  video_watch_time_ms: Generated<DbInt>;
+  video_v50_watch_time_ms: Generated<DbInt>;
+}
+
+export interface AnalyticsAccountPinDailyTable extends AnalyticsMetricColumns {
+  user_id: Id;
+  pin_id: Id;
+  day: string;
+  app_type: string;
+  source: string;
+  claimed: DbInt;
+  pin_format: string;
+}
+
+export interface AnalyticsAccountDailyTable extends AnalyticsMetricColumns {
+  user_id: Id;
+  day: string;
+  app_type: string;
+  source: string;
+  claimed: DbInt;
+  pin_format: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   worker_leases: WorkerLeasesTable;
@@ -222,6 +273,9 @@ export interface Database {
   websites: WebsitesTable;
   oauth_codes: OauthCodesTable;
   request_log: RequestLogTable;
+  analytics_events: AnalyticsEventsTable;
+  analytics_account_pin_daily: AnalyticsAccountPinDailyTable;
+  analytics_account_daily: AnalyticsAccountDailyTable;
 }
 
 export type { Generated };
