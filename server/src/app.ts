@@ -27,6 +27,8 @@ import { AccountsRepo } from './modules/accounts/repo.js';
 import { AdminRepo } from './modules/admin/repo.js';
 import { registerAdminRoutes } from './modules/admin/routes.js';
 import { AdminService } from './modules/admin/service.js';
+import { AnalyticsIngestRepo } from './modules/analytics/ingest-repo.js';
+import { AnalyticsIngestService } from './modules/analytics/ingest-service.js';
 import { Mailer } from './modules/email/mailer.js';
 import { OutboxRepo } from './modules/email/repo.js';
 import { registerAccountRoutes } from './modules/accounts/routes.js';
@@ -171,6 +173,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     flushMs: config.requestLogFlushMs,
     log: { warn: (details, message) => late.log?.warn(details, message) },
   });
+  const analyticsIngest = new AnalyticsIngestService({
+    repo: new AnalyticsIngestRepo(database.db, database.dialect),
+    ids,
+    log: { warn: (details, message) => late.log?.warn(details, message) },
+  });
+  analyticsIngest.start();
   const outbox = new OutboxRepo(database.db);
   const mailer = new Mailer(config, outbox, ids);
   const admin = new AdminService({ repo: new AdminRepo(database.db), outbox, accounts, ids, bookmarks });
@@ -207,6 +215,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     auth,
     websites,
     business,
+    analyticsIngest,
   };
 
   const app = Fastify({
@@ -298,6 +307,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 
   app.addHook('onClose', async () => {
     await mailer.close();
+    await analyticsIngest
+      .close()
+      .catch((error: Error) => app.log.warn({ err: error.message }, 'analytics: final write failed'));
     await requestLog
       .close()
       .catch((error: Error) => app.log.warn({ err: error.message }, 'request log: final write failed'));

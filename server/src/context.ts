@@ -6,6 +6,7 @@ import type { IdGenerator } from './lib/ids.js';
 import type { AuthService } from './modules/accounts/auth-service.js';
 import type { AccountsService } from './modules/accounts/service.js';
 import type { AdminService } from './modules/admin/service.js';
+import type { AnalyticsIngestService } from './modules/analytics/ingest-service.js';
 import type { AppsService } from './modules/apps/service.js';
 import type { BoardsService } from './modules/boards/service.js';
 import type { Mailer } from './modules/email/mailer.js';
@@ -47,4 +48,6 @@ export interface AppContext {
   websites: WebsitesService;
   /** Business profiles: the conversion wizard's steps (modules/business). */
   business: BusinessService;
+  /** Analytics events → raw rows and daily roll-ups (modules/analytics/ingest-service.ts). */
+  analyticsIngest: AnalyticsIngestService;
 }
