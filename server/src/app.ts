@@ -12,6 +12,7 @@ import { getOrCreateSecret } from './db/settings.js';
 import { WorkerLease } from './db/worker-lease.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerNotImplementedOperations } from './http/not-implemented.js';
+import { registerOpenApi, registerOpenApiRoutes } from './http/openapi.js';
 import { registerOperationAuth } from './http/operations.js';
 import { RateLimiter, registerRateLimits } from './http/rate-limit.js';
 import { registerCsvQueryArrays } from './http/query-arrays.js';
@@ -257,6 +258,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     }
   });
   registerErrorHandling(app);
+  await registerOpenApi(app);
   await app.register(formbody);
   await registerSessions(app, sessions, await getOrCreateSecret(database.db, 'cookie_secret'));
   if (options.benchWithoutApiGuards) {
@@ -303,6 +305,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerRequestLogRoutes(app, ctx, requestLog);
   registerWebsiteRoutes(app, ctx);
   registerBusinessRoutes(app, ctx);
+  await registerOpenApiRoutes(app);
   app.decorate('unimplementedOperations', registerNotImplementedOperations(app));
 
   app.addHook('onClose', async () => {

@@ -1,7 +1,7 @@
 import type { Scope } from '../tokens/scopes.js';
 
 /** What each scope lets an app do, in words for the consent page. */
-const SCOPE_WORDS: Record<Scope, string> = {
+export const SCOPE_WORDS: Record<Scope, string> = {
   'ads:read': 'See your advertising data: ads, ad groups and campaigns',
   'ads:write': 'Create, change and delete your ads, ad groups and campaigns',
   'billing:read': 'See your billing data and billing profiles',

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { OAUTH_TOKEN_DOCS, TOKEN_REVOKE_DOCS } from './openapi-docs.js';
 import type { AppContext } from '../../context.js';
 import { setSessionCookie } from '../../http/session.js';
 import type { App } from '../../http/types.js';
@@ -180,7 +181,7 @@ export function registerOAuthRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/v5/oauth/token',
     {
-      config: { operationId: 'oauth/token', scopes: [], clientAuth: true },
+      config: { operationId: 'oauth/token', scopes: [], clientAuth: true, openapiDocs: OAUTH_TOKEN_DOCS },
       onRequest: authenticateClient,
     },
     async (request, reply) => {
@@ -195,7 +196,7 @@ export function registerOAuthRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/v5/oauth/token/revoke',
     {
-      config: { operationId: 'token/revoke', scopes: [], clientAuth: true },
+      config: { operationId: 'token/revoke', scopes: [], clientAuth: true, openapiDocs: TOKEN_REVOKE_DOCS },
       onRequest: authenticateClient,
     },
     async (request, reply) => {
