@@ -67,6 +67,9 @@ import { WebsitesRepo } from './modules/websites/repo.js';
 import { registerWebsiteRoutes } from './modules/websites/routes.js';
 import { WebsitesService } from './modules/websites/service.js';
 import { SiteChecker, systemTxtResolver, type TxtResolver } from './modules/websites/verification.js';
+import { AnalyticsQueryRepo } from './modules/analytics/query-repo.js';
+import { registerAnalyticsRoutes } from './modules/analytics/routes.js';
+import { AnalyticsQueryService } from './modules/analytics/query-service.js';
 
 export interface BuildAppOptions {
   /** An already open database (tests); otherwise opened from the config. */
@@ -195,6 +198,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     ids,
     loginAttemptsPer15Minutes: config.rateLimits.loginPer15Minutes,
   });
+  const analyticsQueries = new AnalyticsQueryService({
+    repo: new AnalyticsQueryRepo(database),
+    accounts,
+    pins,
+  });
   const ctx: AppContext = {
     config,
     counters,
@@ -217,6 +225,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     websites,
     business,
     analyticsIngest,
+    analyticsQueries,
   };
 
   const app = Fastify({
@@ -305,6 +314,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerRequestLogRoutes(app, ctx, requestLog);
   registerWebsiteRoutes(app, ctx);
   registerBusinessRoutes(app, ctx);
+  registerAnalyticsRoutes(app, ctx);
   await registerOpenApiRoutes(app);
   app.decorate('unimplementedOperations', registerNotImplementedOperations(app));
 

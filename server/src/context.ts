@@ -19,6 +19,7 @@ import type { SessionsService } from './modules/sessions/service.js';
 import type { TokensService } from './modules/tokens/service.js';
 import type { BusinessService } from './modules/business/service.js';
 import type { WebsitesService } from './modules/websites/service.js';
+import type { AnalyticsQueryService } from './modules/analytics/query-service.js';
 
 /** Everything a route needs, built once per app in app.ts. Routes call services only. */
 export interface AppContext {
@@ -50,4 +51,6 @@ export interface AppContext {
   business: BusinessService;
   /** Analytics events → raw rows and daily roll-ups (modules/analytics/ingest-service.ts). */
   analyticsIngest: AnalyticsIngestService;
+  /** Analytics reads over the daily roll-ups (modules/analytics/query-service.ts). */
+  analyticsQueries: AnalyticsQueryService;
 }

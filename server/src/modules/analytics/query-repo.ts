@@ -1,0 +1,287 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DatabaseHandle } from '../../db/index.js';
+import type { Database } from '../../db/schema.js';
+import { idOf, intOf } from '../../db/values.js';
+import { visibleBoardCondition } from '../visibility/sql.js';
+import type { VisibleBoards } from '../visibility/policy.js';
+import type { Day } from './dates.js';
+import type { MetricColumn, MetricSums } from './metric-types.js';
+
+/**
+ * The only SQL of analytics reads. Every query reads one of the daily roll-ups of
+ * migrations/0003_analytics.ts and sums its metric columns; rates are computed by the service.
+ * On SQLite the queries run on the read-only WAL connection (db/index.ts), so they never wait
+ * behind an ingestion batch holding the writer; on PostgreSQL through the pool.
+ */
+
+/** Dimension columns of both roll-ups that a response may be split by. */
+export type SplitColumn = 'app_type' | 'source' | 'claimed' | 'pin_format';
+
+/** Row filters on the dimension columns; an absent filter keeps every value. */
+export interface RollupFilters {
+  appTypes?: readonly string[];
+  sources?: readonly string[];
+  /** 1: the pin links to a claimed domain; 0: it does not. */
+  claimed?: 0 | 1;
+  pinFormats?: readonly string[];
+}
+
+export interface DayGroup {
+  day: Day;
+  /** Value of the split column (as text), or '' when not split. */
+  key: string;
+  sums: MetricSums;
+}
+
+export interface PinDayGroup extends DayGroup {
+  pinId: string;
+}
+
+export interface PinTotals {
+  pinId: string;
+  appType: string;
+  /** First day the pin has any roll-up row (for data_status). */
+  firstDay: Day;
+  sums: MetricSums;
+}
+
+export interface TopPinQuery {
+  userId: string;
+  start: Day;
+  end: Day;
+  filters: RollupFilters;
+  /** Columns to return for each pin (those of the requested metrics and the sort metric). */
+  columns: readonly MetricColumn[];
+  /** What to sort by, larger first: a sum of columns, or a sum over another column (an average). */
+  sortBy: SortKey;
+  limit: number;
+  /** Only pins created at or after this ISO time. */
+  createdSince?: string;
+  /** Only pins the viewer may see (the one visibility rule). */
+  visible: VisibleBoards;
+}
+
+export interface SortKey {
+  sumOf: readonly MetricColumn[];
+  /** When given, the sum is divided by this column's sum (0 when that is 0). */
+  dividedBy?: MetricColumn;
+}
+
+function sortExpression(key: SortKey) {
+  const sum = sql.join(
+    key.sumOf.map((c) => sql.ref(`totals.${c}`)),
+    sql` + `,
+  );
+  if (!key.dividedBy) return sql`(${sum})`;
+  const divisor = sql.ref(`totals.${key.dividedBy}`);
+  return sql`(case when ${divisor} = 0 then 0 else (${sum}) * 1.0 / ${divisor} end)`;
+}
+
+export interface TopPinRow {
+  pinId: string;
+  sums: MetricSums;
+}
+
+export interface PinMetricTotals {
+  pinId: string;
+  recent: MetricSums;
+  lifetime: MetricSums;
+}
+
+const sumOf = (column: MetricColumn) => sql`sum(${sql.ref(column)}) as ${sql.ref(column)}`;
+
+function sumsOf(row: Record<string, unknown>, columns: readonly MetricColumn[], prefix = ''): MetricSums {
+  const sums: MetricSums = {};
+  for (const column of columns) sums[column] = intOf(row[`${prefix}${column}`]);
+  return sums;
+}
+
+function filterConditions(filters: RollupFilters): RawBuilder<unknown>[] {
+  const conditions: RawBuilder<unknown>[] = [];
+  const inList = (column: string, values: readonly string[]) =>
+    values.length === 0 ? sql`1 = 0` : sql`${sql.ref(column)} in (${sql.join(values)})`;
+  if (filters.appTypes) conditions.push(inList('app_type', filters.appTypes));
+  if (filters.sources) conditions.push(inList('source', filters.sources));
+  if (filters.claimed !== undefined) conditions.push(sql`claimed = ${filters.claimed}`);
+  if (filters.pinFormats) conditions.push(inList('pin_format', filters.pinFormats));
+  return conditions;
+}
+
+const and = (conditions: RawBuilder<unknown>[]) =>
+  conditions.length === 0 ? sql`` : sql` and ${sql.join(conditions, sql` and `)}`;
+
+/** The split column's value as text on both databases (claimed is an integer). */
+const splitKey = (split: SplitColumn | null) =>
+  split === null ? sql`''` : split === 'claimed' ? sql`cast(claimed as varchar(1))` : sql.ref(split);
+
+export class AnalyticsQueryRepo {
+  constructor(private readonly handle: Pick<DatabaseHandle, 'db' | 'fastReader'>) {}
+
+  private async rows(query: RawBuilder<unknown>): Promise<Array<Record<string, unknown>>> {
+    const reader = this.handle.fastReader;
+    if (reader) {
+      const compiled = query.compile(this.handle.db);
+      return reader.all(compiled.sql, compiled.parameters) as Array<Record<string, unknown>>;
+    }
+    const result = await query.execute(this.handle.db);
+    return result.rows as Array<Record<string, unknown>>;
+  }
+
+  /** user_account/analytics: the account's daily sums, per day and split value. */
+  async accountDays(
+    userId: string,
+    range: { start: Day; end: Day },
+    filters: RollupFilters,
+    split: SplitColumn | null,
+    columns: readonly MetricColumn[],
+  ): Promise<DayGroup[]> {
+    const rows = await this.rows(sql`
+      select day, ${splitKey(split)} as split_key, ${sql.join(columns.map(sumOf))}
+      from analytics_account_daily
+      where user_id = ${userId} and day >= ${range.start} and day <= ${range.end}${and(filterConditions(filters))}
+      group by day${split ? sql`, ${sql.ref(split)}` : sql``}`);
+    return rows.map((row) => ({
+      day: String(row.day),
+      key: String(row.split_key),
+      sums: sumsOf(row, columns),
+    }));
+  }
+
+  /** The first day the account has any roll-up row, or null. */
+  async accountFirstDay(userId: string): Promise<Day | null> {
+    const rows = await this.rows(
+      sql`select min(day) as first_day from analytics_account_daily where user_id = ${userId}`,
+    );
+    const first = rows[0]?.first_day;
+    return typeof first === 'string' ? first : null;
+  }
+
+  /**
+   * pins/analytics and multi_pins/analytics: the owner's own (YOUR_PINS) daily sums for these
+   * pins, per pin, day and (when split by app type) app type.
+   */
+  async pinDays(
+    ownerId: string,
+    pinIds: readonly string[],
+    range: { start: Day; end: Day },
+    appTypes: readonly string[] | undefined,
+    splitByAppType: boolean,
+    columns: readonly MetricColumn[],
+  ): Promise<PinDayGroup[]> {
+    const filters = filterConditions({ appTypes, sources: ['YOUR_PINS'] });
+    const rows = await this.rows(sql`
+      select pin_id, day, ${splitKey(splitByAppType ? 'app_type' : null)} as split_key, ${sql.join(columns.map(sumOf))}
+      from analytics_account_pin_daily
+      where user_id = ${ownerId} and pin_id in (${sql.join(pinIds)})
+        and day >= ${range.start} and day <= ${range.end}${and(filters)}
+      group by pin_id, day${splitByAppType ? sql`, app_type` : sql``}`);
+    return rows.map((row) => ({
+      pinId: idOf(row.pin_id),
+      day: String(row.day),
+      key: String(row.split_key),
+      sums: sumsOf(row, columns),
+    }));
+  }
+
+  /** Lifetime sums of the owner's own rows for these pins, per pin and app type, with the first day. */
+  async pinLifetimeByAppType(
+    ownerId: string,
+    pinIds: readonly string[],
+    columns: readonly MetricColumn[],
+  ): Promise<PinTotals[]> {
+    const rows = await this.rows(sql`
+      select pin_id, app_type, min(day) as first_day${columns.length > 0 ? sql`, ${sql.join(columns.map(sumOf))}` : sql``}
+      from analytics_account_pin_daily
+      where user_id = ${ownerId} and pin_id in (${sql.join(pinIds)}) and source = 'YOUR_PINS'
+      group by pin_id, app_type`);
+    return rows.map((row) => ({
+      pinId: idOf(row.pin_id),
+      appType: String(row.app_type),
+      firstDay: String(row.first_day),
+      sums: sumsOf(row, columns),
+    }));
+  }
+
+  /**
+   * pin_metrics: per pin, the owner's own sums since `recentSince` and over its lifetime, in
+   * one pass over the pins' rows.
+   */
+  async pinMetricTotals(
+    ownerId: string,
+    pinIds: readonly string[],
+    recentSince: Day,
+    columns: readonly MetricColumn[],
+  ): Promise<PinMetricTotals[]> {
+    if (pinIds.length === 0) return [];
+    const recent = columns.map(
+      (c) => sql`sum(case when day >= ${recentSince} then ${sql.ref(c)} else 0 end) as ${sql.ref(`recent_${c}`)}`,
+    );
+    const rows = await this.rows(sql`
+      select pin_id, ${sql.join([...recent, ...columns.map(sumOf)])}
+      from analytics_account_pin_daily
+      where user_id = ${ownerId} and pin_id in (${sql.join(pinIds)}) and source = 'YOUR_PINS'
+      group by pin_id`);
+    return rows.map((row) => ({
+      pinId: idOf(row.pin_id),
+      recent: sumsOf(row, columns, 'recent_'),
+      lifetime: sumsOf(row, columns),
+    }));
+  }
+
+  /**
+   * top_pins and top_video_pins: sums per pin over the range, largest `sortBy` first, ties by
+   * pin id. Pins are summed first and joined to pins and boards after, so the visibility rule
+   * and the created-since filter cost one lookup per pin, not per roll-up row.
+   */
+  async topPins(query: TopPinQuery): Promise<TopPinRow[]> {
+    const { columns } = query;
+    const rows = await this.rows(sql`
+      select totals.pin_id, ${sql.join(columns.map((c) => sql.ref(`totals.${c}`)))}
+      from (
+        select pin_id, ${sql.join(columns.map(sumOf))}
+        from analytics_account_pin_daily
+        where user_id = ${query.userId} and day >= ${query.start} and day <= ${query.end}${and(filterConditions(query.filters))}
+        group by pin_id
+      ) totals
+      join pins p on p.id = totals.pin_id
+      join boards b on b.id = p.board_id
+      where ${visibleBoardCondition('b', query.visible, 'p')}${query.createdSince ? sql` and p.created_at >= ${query.createdSince}` : sql``}
+      order by ${sortExpression(query.sortBy)} desc, totals.pin_id asc
+      limit ${query.limit}`);
+    return rows.map((row) => ({ pinId: idOf(row.pin_id), sums: sumsOf(row, columns) }));
+  }
+}
+
+/**
+ * The bare SQL behind user_account/analytics with 90 days and every metric (no split, no
+ * filter), for the benchmark to compare the endpoint with: the same statement the repo runs.
+ */
+export function bareAccountAnalyticsQuery(userId: string, start: Day, end: Day) {
+  const columns: MetricColumn[] = ['impression', 'pin_click', 'outbound_click', 'save', 'comment', 'reaction'];
+  return sql`
+      select day, '' as split_key, ${sql.join(columns.map(sumOf))}
+      from analytics_account_daily
+      where user_id = ${userId} and day >= ${start} and day <= ${end}
+      group by day`;
+}
+
+/**
+ * The bare SQL behind top_pins sorted by impressions (every metric, no filter), without the
+ * visibility join: the aggregate and sort the endpoint cannot avoid.
+ */
+export function bareTopPinsQuery(userId: string, start: Day, end: Day, limit: number) {
+  const columns: MetricColumn[] = ['impression', 'pin_click', 'outbound_click', 'save', 'comment', 'reaction'];
+  return sql`
+      select pin_id, ${sql.join(columns.map(sumOf))}
+      from analytics_account_pin_daily
+      where user_id = ${userId} and day >= ${start} and day <= ${end}
+      group by pin_id
+      order by impression desc, pin_id asc
+      limit ${limit}`;
+}
+
+/** Runs one of the bare queries above on a Kysely instance and returns its rows. */
+export async function runBareQuery(db: Kysely<Database>, query: RawBuilder<unknown>): Promise<unknown[]> {
+  const result = await query.execute(db);
+  return result.rows;
+}
