@@ -50,7 +50,11 @@ export function presentTopPins(top: TopPins) {
 }
 
 /** `pin_metrics` field names (the spec's example) and the roll-up column each reads. */
-const RECENT_FIELDS = { pin_click: 'pin_click', impression: 'impression', clickthrough: 'outbound_click' } as const;
+const RECENT_FIELDS = {
+  pin_click: 'pin_click',
+  impression: 'impression',
+  clickthrough: 'outbound_click',
+} as const;
 const LIFETIME_FIELDS = { ...RECENT_FIELDS, reaction: 'reaction', comment: 'comment' } as const;
 
 /** The roll-up columns pin_metrics reads. */
@@ -63,5 +67,8 @@ function fields(map: Record<string, MetricColumn>, sums: MetricSums) {
 /** `Pin.pin_metrics`: the last 90 days as "90d" and the pin's lifetime, with lowercase names. */
 export function presentPinMetrics(totals: PinMetricsTotals | null) {
   if (!totals) return null;
-  return { '90d': fields(RECENT_FIELDS, totals.recent), lifetime_metrics: fields(LIFETIME_FIELDS, totals.lifetime) };
+  return {
+    '90d': fields(RECENT_FIELDS, totals.recent),
+    lifetime_metrics: fields(LIFETIME_FIELDS, totals.lifetime),
+  };
 }

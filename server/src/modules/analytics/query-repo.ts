@@ -214,7 +214,8 @@ export class AnalyticsQueryRepo {
   ): Promise<PinMetricTotals[]> {
     if (pinIds.length === 0) return [];
     const recent = columns.map(
-      (c) => sql`sum(case when day >= ${recentSince} then ${sql.ref(c)} else 0 end) as ${sql.ref(`recent_${c}`)}`,
+      (c) =>
+        sql`sum(case when day >= ${recentSince} then ${sql.ref(c)} else 0 end) as ${sql.ref(`recent_${c}`)}`,
     );
     const rows = await this.rows(sql`
       select pin_id, ${sql.join([...recent, ...columns.map(sumOf)])}
@@ -257,7 +258,14 @@ export class AnalyticsQueryRepo {
  * filter), for the benchmark to compare the endpoint with: the same statement the repo runs.
  */
 export function bareAccountAnalyticsQuery(userId: string, start: Day, end: Day) {
-  const columns: MetricColumn[] = ['impression', 'pin_click', 'outbound_click', 'save', 'comment', 'reaction'];
+  const columns: MetricColumn[] = [
+    'impression',
+    'pin_click',
+    'outbound_click',
+    'save',
+    'comment',
+    'reaction',
+  ];
   return sql`
       select day, '' as split_key, ${sql.join(columns.map(sumOf))}
       from analytics_account_daily
@@ -270,7 +278,14 @@ export function bareAccountAnalyticsQuery(userId: string, start: Day, end: Day) 
  * visibility join: the aggregate and sort the endpoint cannot avoid.
  */
 export function bareTopPinsQuery(userId: string, start: Day, end: Day, limit: number) {
-  const columns: MetricColumn[] = ['impression', 'pin_click', 'outbound_click', 'save', 'comment', 'reaction'];
+  const columns: MetricColumn[] = [
+    'impression',
+    'pin_click',
+    'outbound_click',
+    'save',
+    'comment',
+    'reaction',
+  ];
   return sql`
       select pin_id, ${sql.join(columns.map(sumOf))}
       from analytics_account_pin_daily

@@ -118,7 +118,8 @@ export const TOP_PINS_MAX = 50;
 /** What each operation answers when the caller's account is not a business account. */
 const NOT_BUSINESS_HINT = ' Analytics are for business accounts: convert the account to a business account.';
 export const ANALYTICS_REFUSALS = {
-  account: () => new ApiError(403, 403, `Not authorized to access the user account analytics.${NOT_BUSINESS_HINT}`),
+  account: () =>
+    new ApiError(403, 403, `Not authorized to access the user account analytics.${NOT_BUSINESS_HINT}`),
   pin: () => new ApiError(403, 403, `Not authorized to access board or Pin.${NOT_BUSINESS_HINT}`),
   multiPin: () => new ApiError(401, 7, `Not authorized to access board or Pin.${NOT_BUSINESS_HINT}`),
 };
@@ -133,7 +134,9 @@ function rollupFilters(input: AccountFilterInput): RollupFilters | null {
   return {
     ...(input.appTypes !== 'ALL' ? { appTypes: [input.appTypes] } : {}),
     ...(input.source !== 'ALL' ? { sources: [input.source] } : {}),
-    ...(input.fromClaimedContent !== 'BOTH' ? { claimed: input.fromClaimedContent === 'CLAIMED' ? 1 : 0 } : {}),
+    ...(input.fromClaimedContent !== 'BOTH'
+      ? { claimed: input.fromClaimedContent === 'CLAIMED' ? 1 : 0 }
+      : {}),
     ...(input.pinFormat !== 'ALL' ? { pinFormats: [input.pinFormat] } : {}),
   };
 }
@@ -207,7 +210,10 @@ function buildGroups(
 }
 
 /** Unique metric types in the order asked, or the operation's default set. */
-function metricTypesOf(asked: readonly MetricType[] | undefined, defaults: readonly MetricType[]): MetricType[] {
+function metricTypesOf(
+  asked: readonly MetricType[] | undefined,
+  defaults: readonly MetricType[],
+): MetricType[] {
   return asked && asked.length > 0 ? [...new Set(asked)] : [...defaults];
 }
 
@@ -323,7 +329,11 @@ export class AnalyticsQueryService {
     const types = metricTypesOf(input.metricTypes, []);
     const lifetimeTypes = LIFETIME_COUNT_TYPES(types);
     const splitByAppType = input.splitField === 'APP_TYPE';
-    const keys = splitByAppType ? (input.appTypes === 'ALL' ? [...APP_TYPES] : [input.appTypes]) : [UNSPLIT_KEY];
+    const keys = splitByAppType
+      ? input.appTypes === 'ALL'
+        ? [...APP_TYPES]
+        : [input.appTypes]
+      : [UNSPLIT_KEY];
     const appTypes: string[] | undefined = input.appTypes === 'ALL' ? undefined : [input.appTypes];
     const pinIds = pins.map((p) => p.id);
     const [dayGroups, lifetimeRows] = await Promise.all([

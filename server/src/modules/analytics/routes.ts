@@ -89,7 +89,8 @@ export function registerAnalyticsRoutes(app: App, ctx: AppContext): void {
         operationId: 'user_account/analytics/top_pins',
         tags: ['user_account'],
         summary: 'Get user account top pins analytics',
-        description: "The account's top pins (at most 50) over a range, sorted by one metric; ties by pin id.",
+        description:
+          "The account's top pins (at most 50) over a range, sorted by one metric; ties by pin id.",
         querystring: TopPinsQuery,
         response: { 200: TopPinsResponseSchema, default: ErrorSchema },
       },
@@ -138,7 +139,8 @@ export function registerAnalyticsRoutes(app: App, ctx: AppContext): void {
         operationId: 'pins/analytics',
         tags: ['pins'],
         summary: 'Get Pin analytics',
-        description: "One of the caller's own Pins: daily metrics, totals over the range and lifetime counts.",
+        description:
+          "One of the caller's own Pins: daily metrics, totals over the range and lifetime counts.",
         params: PinIdParams,
         querystring: PinAnalyticsQuery,
         response: { 200: PinAnalyticsResponseSchema, default: ErrorSchema },
@@ -165,7 +167,7 @@ export function registerAnalyticsRoutes(app: App, ctx: AppContext): void {
         operationId: 'multi_pins/analytics',
         tags: ['pins'],
         summary: 'Get multiple Pin analytics',
-        description: "1 to 100 of the caller's own Pins, each keyed by pin id, then \"all\".",
+        description: '1 to 100 of the caller\'s own Pins, each keyed by pin id, then "all".',
         querystring: MultiPinAnalyticsQuery,
         response: { 200: BulkPinAnalyticsResponseSchema, default: ErrorSchema },
       },

@@ -133,11 +133,13 @@ export const TopVideoPinsResponseSchema = TopPinsResponse(
 const dateQuery = {
   start_date: Type.String({
     format: 'date',
-    description: 'Metric report start date (UTC). Format: YYYY-MM-DD. Cannot be more than 90 days back from today.',
+    description:
+      'Metric report start date (UTC). Format: YYYY-MM-DD. Cannot be more than 90 days back from today.',
   }),
   end_date: Type.String({
     format: 'date',
-    description: 'Metric report end date (UTC). Format: YYYY-MM-DD. Cannot be more than 90 days past start_date.',
+    description:
+      'Metric report end date (UTC). Format: YYYY-MM-DD. Cannot be more than 90 days past start_date.',
   }),
 };
 
@@ -195,7 +197,7 @@ export const AccountAnalyticsQuery = Type.Object({
   ...metricTypesQuery(ACCOUNT_METRIC_TYPES, false),
   split_field: StringEnum(['NO_SPLIT', 'APP_TYPE', 'OWNED_CONTENT', 'SOURCE', 'PIN_FORMAT'] as const, {
     default: 'NO_SPLIT',
-    description: 'How to split the data into groups. Not including this param means data won\'t be split.',
+    description: "How to split the data into groups. Not including this param means data won't be split.",
   }),
   ...AdAccountQuery.properties,
 });
@@ -211,7 +213,9 @@ export const TopPinsQuery = Type.Object({
 
 export const TopVideoPinsQuery = Type.Object({
   ...dateQuery,
-  sort_by: StringEnum(TOP_VIDEO_PINS_SORT_BY, { description: 'The video metric to sort the pins by, largest first.' }),
+  sort_by: StringEnum(TOP_VIDEO_PINS_SORT_BY, {
+    description: 'The video metric to sort the pins by, largest first.',
+  }),
   ...accountFilterQuery,
   ...metricTypesQuery(VIDEO_METRIC_TYPES, false),
   ...topPinsQuery,
@@ -224,7 +228,7 @@ export const PinAnalyticsQuery = Type.Object({
   ...metricTypesQuery(PIN_METRIC_TYPES, true),
   split_field: StringEnum(['NO_SPLIT', 'APP_TYPE'] as const, {
     default: 'NO_SPLIT',
-    description: 'How to split the data into groups. Not including this param means data won\'t be split.',
+    description: "How to split the data into groups. Not including this param means data won't be split.",
   }),
   ...AdAccountQuery.properties,
 });
