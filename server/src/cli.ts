@@ -233,5 +233,67 @@ export function createProgram(): Command {
       }
     });
 
+  registerBackupCommands(program);
   return program;
+}
+
+/** `corkboard export FILE` and `corkboard import FILE`: the whole state as one archive (any mode). */
+function registerBackupCommands(program: Command): void {
+  program
+    .command('export')
+    .description('Write every table and media file to one archive (tar.gz with a checksummed manifest)')
+    .argument('<file>', 'archive to write, e.g. corkboard-backup.tar.gz')
+    .action(async (file: string) => {
+      const config = configOrExit();
+      const { exportBackup } = await import('./modules/backup/service.js');
+      const { progressBar } = await import('./modules/backup/progress.js');
+      const database = openFromConfig(config);
+      try {
+        const summary = await exportBackup({
+          database,
+          mediaDir: path.join(config.dataDir, 'media'),
+          file,
+          progress: progressBar(),
+        });
+        console.log(
+          `Exported ${summary.rows} rows in ${summary.tables} tables and ${summary.files} media files to ${file}.`,
+        );
+      } finally {
+        await database.close();
+      }
+    });
+
+  program
+    .command('import')
+    .description('Load an archive made by `corkboard export` into a fresh, empty database and DATA_DIR')
+    .argument('<file>', 'archive to read')
+    .option('--force', 'replace everything in a target that is not empty', false)
+    .action(async (file: string, options: { force: boolean }) => {
+      const config = configOrExit();
+      const { importBackup, BackupError } = await import('./modules/backup/service.js');
+      const { progressBar } = await import('./modules/backup/progress.js');
+      const database = openFromConfig(config);
+      try {
+        const summary = await importBackup({
+          database,
+          dataDir: config.dataDir,
+          file,
+          force: options.force,
+          progress: progressBar(),
+        });
+        if (summary.replaced) console.log(`Replaced what was there: ${summary.replaced.join(', ')}.`);
+        console.log(
+          `Imported ${summary.rows} rows in ${summary.tables} tables and ${summary.files} media files from ${file}.`,
+        );
+      } catch (error) {
+        if (error instanceof BackupError) {
+          console.error(error.message);
+          process.exitCode = 1;
+          return;
+        }
+        throw error;
+      } finally {
+        await database.close();
+      }
+    });
 }

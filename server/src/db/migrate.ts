@@ -12,8 +12,15 @@ export interface Migration {
 /** Every migration, in order. Append only: never edit one that has shipped. */
 export const migrations: Migration[] = [migration0001, migration0002, migration0003];
 
-/** Applies pending migrations in order, each in its own transaction. Returns the names applied. */
-export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
+/**
+ * Applies pending migrations in order, each in its own transaction. Returns the names applied.
+ * `until` stops after the named migration (an import first brings a database to its archive's level).
+ */
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  dialect: Dialect,
+  options: { until?: string } = {},
+): Promise<string[]> {
   await sql`create table if not exists corkboard_migrations (name varchar(200) primary key, applied_at varchar(40) not null)`.execute(
     db,
   );
@@ -22,7 +29,10 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Pr
   );
   const done: string[] = [];
   for (const migration of migrations) {
-    if (applied.has(migration.name)) continue;
+    if (applied.has(migration.name)) {
+      if (migration.name === options.until) break;
+      continue;
+    }
     await db.transaction().execute(async (trx) => {
       await migration.up(trx, dialect);
       await sql`insert into corkboard_migrations (name, applied_at) values (${migration.name}, ${new Date().toISOString()})`.execute(
@@ -30,6 +40,7 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Pr
       );
     });
     done.push(migration.name);
+    if (migration.name === options.until) break;
   }
   return done;
 }
