@@ -131,7 +131,8 @@ function readString(block: Buffer, offset: number, length: number): string {
 
 function readOctal(block: Buffer, offset: number, length: number, what: string): number {
   const text = readString(block, offset, length).trim();
-  if (!/^[0-7]*$/.test(text)) throw new ArchiveError(`bad tar header: the ${what} field is not a number`);
+  if (!/^[0-7]*$/.test(text))
+    throw new ArchiveError(`the archive is damaged: a tar header's ${what} field is not a number`);
   return text === '' ? 0 : parseInt(text, 8);
 }
 
@@ -140,10 +141,10 @@ function parsePax(data: Buffer): Record<string, string> {
   let at = 0;
   while (at < data.length) {
     const space = data.indexOf(0x20, at);
-    if (space === -1) throw new ArchiveError('bad tar: a pax header record has no length');
+    if (space === -1) throw new ArchiveError('the archive is damaged: a pax header record has no length');
     const length = Number(data.subarray(at, space).toString('ascii'));
     if (!Number.isInteger(length) || length <= 0 || at + length > data.length)
-      throw new ArchiveError('bad tar: a pax header record has a wrong length');
+      throw new ArchiveError('the archive is damaged: a pax header record has a wrong length');
     const record = data.subarray(space + 1, at + length - 1).toString('utf8');
     const equals = record.indexOf('=');
     if (equals > 0) records[record.slice(0, equals)] = record.slice(equals + 1);
@@ -184,7 +185,7 @@ export async function extractTar(
     let sum = 0;
     for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : block[i]!;
     if (sum !== stored)
-      throw new ArchiveError('bad tar: a header checksum does not match (the archive is damaged)');
+      throw new ArchiveError('the archive is damaged: a tar header checksum does not match');
     const type = String.fromCharCode(block[156]!);
     const prefix = readString(block, 345, 155);
     const baseName = readString(block, 0, 100);
@@ -197,8 +198,18 @@ export async function extractTar(
     } else if (type === '0' || type === '\0') {
       if (!accept(name)) throw new ArchiveError(`bad tar: unexpected entry "${name.slice(0, 200)}"`);
       const target = path.join(dir, ...name.split('/'));
-      await fs.promises.mkdir(path.dirname(target), { recursive: true });
-      const handle = await fs.promises.open(target, 'wx');
+      let handle: fs.promises.FileHandle;
+      try {
+        await fs.promises.mkdir(path.dirname(target), { recursive: true });
+        handle = await fs.promises.open(target, 'wx');
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST' || code === 'ENOTDIR' || code === 'EISDIR')
+          throw new ArchiveError(
+            `the archive is damaged: entry "${name.slice(0, 200)}" clashes with another entry`,
+          );
+        throw error;
+      }
       current = { name, size, remaining: size, kind: 'file', handle, hash, paxData: [] };
     } else if (type === '5' || type === 'g') {
       current = { name, size, remaining: size, kind: 'skip', handle: null, hash, paxData: [] };
