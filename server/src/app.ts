@@ -1,3 +1,7 @@
+import { registerFaultInjection } from './modules/app-sandbox/hook.js';
+import { AppSandboxRepo } from './modules/app-sandbox/repo.js';
+import { registerAppSandboxRoutes } from './modules/app-sandbox/routes.js';
+import { AppSandboxService } from './modules/app-sandbox/service.js';
 import Fastify from 'fastify';
 import type { App } from './http/types.js';
 import helmet from '@fastify/helmet';
@@ -183,6 +187,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     log: { warn: (details, message) => late.log?.warn(details, message) },
   });
   analyticsIngest.start();
+  const appSandbox = new AppSandboxService({
+    repo: new AppSandboxRepo(database.db),
+    apps,
+    enabled: config.mode === 'sandbox',
+  });
   const outbox = new OutboxRepo(database.db);
   const mailer = new Mailer(config, outbox, ids);
   const admin = new AdminService({ repo: new AdminRepo(database.db), outbox, accounts, ids, bookmarks });
@@ -226,6 +235,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     business,
     analyticsIngest,
     analyticsQueries,
+    appSandbox,
   };
 
   const app = Fastify({
@@ -288,6 +298,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     registerOperationAuth(app, tokens);
     registerRateLimits(app, new RateLimiter({ counters, limits: config.rateLimits }));
     registerRequestLogHook(app, requestLog);
+    if (appSandbox.enabled) registerFaultInjection(app, appSandbox);
     requestLog.start();
   }
   registerCsvQueryArrays(app);
@@ -315,6 +326,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerWebsiteRoutes(app, ctx);
   registerBusinessRoutes(app, ctx);
   registerAnalyticsRoutes(app, ctx);
+  registerAppSandboxRoutes(app, ctx, appSandbox);
   await registerOpenApiRoutes(app);
   app.decorate('unimplementedOperations', registerNotImplementedOperations(app));
 

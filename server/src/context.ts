@@ -5,6 +5,7 @@ import type { CounterStore } from './lib/counters.js';
 import type { IdGenerator } from './lib/ids.js';
 import type { AuthService } from './modules/accounts/auth-service.js';
 import type { AccountsService } from './modules/accounts/service.js';
+import type { AppSandboxService } from './modules/app-sandbox/service.js';
 import type { AdminService } from './modules/admin/service.js';
 import type { AnalyticsIngestService } from './modules/analytics/ingest-service.js';
 import type { AppsService } from './modules/apps/service.js';
@@ -53,4 +54,6 @@ export interface AppContext {
   analyticsIngest: AnalyticsIngestService;
   /** Analytics reads over the daily roll-ups (modules/analytics/query-service.ts). */
   analyticsQueries: AnalyticsQueryService;
+  /** Per-app sandbox settings: fault injection and the call inspector (sandbox mode only). */
+  appSandbox: AppSandboxService;
 }

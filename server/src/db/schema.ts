@@ -257,6 +257,15 @@ export interface AnalyticsAccountDailyTable extends AnalyticsMetricColumns {
   pin_format: string;
 }
 
+/** Per-app sandbox settings (migrations/0006_app_sandbox_settings.ts). */
+export interface AppSandboxSettingsTable {
+  app_id: Id;
+  /** JSON: FaultSettings (modules/app-sandbox/faults.ts). */
+  faults_json: string;
+  inspector_enabled: DbInt;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   worker_leases: WorkerLeasesTable;
@@ -276,6 +285,7 @@ export interface Database {
   analytics_events: AnalyticsEventsTable;
   analytics_account_pin_daily: AnalyticsAccountPinDailyTable;
   analytics_account_daily: AnalyticsAccountDailyTable;
+  app_sandbox_settings: AppSandboxSettingsTable;
 }
 
 export type { Generated };

@@ -20,6 +20,7 @@ export async function webSession(t: TestApp, userId: string) {
       t.app.inject({ method: 'POST', url, cookies, headers, payload }),
     patch: (url: string, payload: object) =>
       t.app.inject({ method: 'PATCH', url, cookies, headers, payload }),
+    put: (url: string, payload: object) => t.app.inject({ method: 'PUT', url, cookies, headers, payload }),
     delete: (url: string) => t.app.inject({ method: 'DELETE', url, cookies, headers }),
   };
 }
