@@ -64,6 +64,7 @@ import { SessionsService } from './modules/sessions/service.js';
 import { TokensRepo } from './modules/tokens/repo.js';
 import { ALL_SCOPES } from './modules/tokens/scopes.js';
 import { TokensService, type AuthContext } from './modules/tokens/service.js';
+import { RedisTokenInvalidations } from './modules/tokens/cache.js';
 import { BusinessRepo } from './modules/business/repo.js';
 import { registerBusinessRoutes } from './modules/business/routes.js';
 import { BusinessService } from './modules/business/service.js';
@@ -123,11 +124,26 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const ids = new IdGenerator(lease.workerId);
   const bookmarks = new BookmarkCodec(await getOrCreateSecret(database.db, 'bookmark_secret'));
 
+  // Services built before the Fastify instance log through it once it exists.
+  const late: { log: { warn(details: object, message: string): void } | null } = { log: null };
   const tokens = new TokensService(
     new TokensRepo(database.db, database.fastReader),
     ids,
     config.accessTokenTtlSeconds,
     config.refreshTokenTtlSeconds,
+    {
+      cacheTtlMs: config.tokenCacheSeconds * 1000,
+      invalidations: config.redisUrl
+        ? new RedisTokenInvalidations(config.redisUrl, {
+            channel: `corkboard:token-invalidations${options.counterKeyPrefix ? `:${options.counterKeyPrefix}` : ''}`,
+            onError: (error) =>
+              late.log?.warn(
+                { err: error.message },
+                `Redis for token invalidations is unreachable; other processes see revocations within TOKEN_CACHE_SECONDS`,
+              ),
+          })
+        : null,
+    },
   );
   const sessions = new SessionsService(new SessionsRepo(database.db), ids);
   const accounts = new AccountsService(new AccountsRepo(database.db), ids);
@@ -135,6 +151,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const apps = new AppsService(new AppsRepo(database.db), ids, {
     storage,
     autoApprove: config.appsAutoApprove,
+    accessChanged: (appId) => tokens.forget({ appId }),
   });
   const oauth = new OAuthService({
     repo: new OAuthRepo(database.db),
@@ -162,8 +179,6 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     }),
   });
   const business = new BusinessService({ repo: new BusinessRepo(database.db), media, websites, config });
-  // Services built before the Fastify instance log through it once it exists.
-  const late: { log: { warn(details: object, message: string): void } | null } = { log: null };
   const counters: CounterStore = config.redisUrl
     ? new RedisCounterStore(config.redisUrl, {
         keyPrefix: options.counterKeyPrefix,
@@ -249,6 +264,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.decorate('ctx', ctx);
   late.log = app.log;
   if (counters instanceof RedisCounterStore) await counters.connect();
+  await tokens.start();
   mailer.useLogger(app.log);
 
   await app.register(helmet, {
@@ -340,6 +356,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       .catch((error: Error) => app.log.warn({ err: error.message }, 'request log: final write failed'));
     await lease.release().catch(() => undefined);
     await counters.close();
+    await tokens.close();
     if (!options.database) await database.close();
   });
   return app;

@@ -48,6 +48,8 @@ export interface Config {
   };
   /** How often buffered request-log entries are written, in milliseconds. */
   requestLogFlushMs: number;
+  /** How long a token that authenticated is trusted without reading it again; 0 turns the cache off. */
+  tokenCacheSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -170,6 +172,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       loginPer15Minutes: int('RATE_LIMIT_LOGIN_PER_15_MINUTES', 10, 1, 100_000),
     },
     requestLogFlushMs: int('REQUEST_LOG_FLUSH_MS', 200, 10, 60_000),
+    tokenCacheSeconds: int('TOKEN_CACHE_SECONDS', 10, 0, 300),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...config, ...overrides };

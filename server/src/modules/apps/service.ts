@@ -62,8 +62,17 @@ export class AppsService {
   constructor(
     private readonly repo: AppsRepo,
     private readonly ids: IdGenerator,
-    private readonly options: { storage?: MediaStorage; autoApprove?: boolean } = {},
+    private readonly options: {
+      storage?: MediaStorage;
+      autoApprove?: boolean;
+      /** Told after an app's status or tier changes or it is deleted: tokens' cached lookups go (TokensService.forget). */
+      accessChanged?: (appId: string) => Promise<void>;
+    } = {},
   ) {}
+
+  private async accessChanged(appId: string): Promise<void> {
+    await this.options.accessChanged?.(appId);
+  }
 
   async builtinCliAppId(): Promise<string> {
     if (this.builtinId) return this.builtinId;
@@ -158,6 +167,7 @@ export class AppsService {
   async delete(ownerId: string, appId: string): Promise<void> {
     const app = await this.getOwned(ownerId, appId);
     await this.repo.delete(app.id);
+    await this.accessChanged(app.id);
   }
 
   /** A new secret, shown once; the old one stops working at once. */
@@ -181,6 +191,7 @@ export class AppsService {
       reviewedBy: adminId,
       at: nowIso(),
     });
+    await this.accessChanged(app.id);
     return (await this.repo.findById(app.id))!;
   }
 
@@ -197,6 +208,7 @@ export class AppsService {
       reviewedBy: adminId,
       at: nowIso(),
     });
+    await this.accessChanged(app.id);
     return (await this.repo.findById(app.id))!;
   }
 
@@ -205,6 +217,7 @@ export class AppsService {
     const app = await this.reviewable(appId);
     if (app.status !== 'APPROVED') throw notPermitted('Only an approved app can be upgraded to Standard.');
     await this.repo.setTier(app.id, 'STANDARD');
+    await this.accessChanged(app.id);
     return (await this.repo.findById(app.id))!;
   }
 

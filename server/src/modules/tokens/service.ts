@@ -1,9 +1,10 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash as oneShotHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IdGenerator } from '../../lib/ids.js';
 import { unauthorized } from '../../lib/errors.js';
 import type { Scope } from './scopes.js';
 import { isScope } from './scopes.js';
 import type { TokenKind, TokenRow, TokensRepo } from './repo.js';
+import { TokenCache, type TokenAccessChange, type TokenInvalidationBus } from './cache.js';
 
 export interface AuthContext {
   tokenId: string;
@@ -45,7 +46,7 @@ const TOUCH_INTERVAL_MS = 60_000;
 export const DISPLAY_PREFIX_LENGTH = 12;
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return oneShotHash('sha256', token, 'hex');
 }
 
 /**
@@ -73,21 +74,66 @@ function scopeSetOf(text: string): ReadonlySet<Scope> {
   return set;
 }
 
+export interface TokensServiceOptions {
+  /**
+   * How long a token that authenticated is trusted without reading it again (TOKEN_CACHE_SECONDS
+   * in ms); 0 reads the database on every call. Default 10 s.
+   */
+  cacheTtlMs?: number;
+  /** Shares invalidations with the other processes (Redis pub/sub when REDIS_URL is set). */
+  invalidations?: TokenInvalidationBus | null;
+}
+
+/** What the cache keeps per token: the caller as authenticate returns it. */
+interface CachedAuth {
+  auth: AuthContext;
+  /** "Last used" as read (ms since the epoch, 0 for never): touchLater's starting point. */
+  lastUsedAtMs: number;
+}
+
 /**
  * Bearer tokens: 256 random bits with Pinterest's prefixes, stored only as SHA-256 hashes.
  * Authentication is one indexed query (the token joined to its app, whose status decides at
- * once whether a rejected or deleted app's tokens still work) and no write on the read path
- * except "last used", at most once a minute per token and without making the request wait.
+ * once whether a rejected or deleted app's tokens still work), then kept in memory for a few
+ * seconds (see TokenCache: every revocation or change of app or user goes through `forget`,
+ * here and in the other processes); no write on the read path except "last used", at most
+ * once a minute per token and without making the request wait.
  */
 export class TokensService {
   private readonly lastTouched = new Map<string, number>();
+  private readonly cache: TokenCache<CachedAuth>;
+  private readonly invalidations: TokenInvalidationBus | null;
 
   constructor(
     private readonly repo: TokensRepo,
     private readonly ids: IdGenerator,
     private readonly accessTtlSeconds: number,
     private readonly refreshTtlSeconds: number = 60 * 24 * 3600,
-  ) {}
+    options: TokensServiceOptions = {},
+  ) {
+    this.cache = new TokenCache({ ttlMs: options.cacheTtlMs ?? 10_000 });
+    this.invalidations = options.invalidations ?? null;
+    this.invalidations?.subscribe((change) => this.cache.forget(change));
+  }
+
+  /** Connects the invalidation channel (if any) before the first request. */
+  async start(): Promise<void> {
+    await this.invalidations?.connect();
+  }
+
+  async close(): Promise<void> {
+    await this.invalidations?.close();
+  }
+
+  /**
+   * Something changed about which tokens work (a revocation, an app's status or tier, a user
+   * gone): cached lookups it touches are dropped here at once and in every other process
+   * through the invalidation channel. Call it after the change is committed.
+   */
+  async forget(change: TokenAccessChange): Promise<void> {
+    this.cache.forget(change);
+    await this.invalidations?.publish(change);
+  }
 
   async issue(input: {
     userId: string;
@@ -139,6 +185,12 @@ export class TokensService {
     if (!token.startsWith(TOKEN_PREFIX.access) && !token.startsWith(TOKEN_PREFIX.client))
       throw unauthorized('Authentication failed: that is not an access token.');
     const hash = hashToken(token);
+    const cached = this.cache.get(hash);
+    if (cached) {
+      this.touchLater(cached.tokenId, cached.value.lastUsedAtMs);
+      return cached.value.auth;
+    }
+    const generation = this.cache.generation;
     const row = await this.repo.findByHash(hash);
     if (
       !row ||
@@ -154,8 +206,9 @@ export class TokensService {
     if (Date.parse(row.expiresAt) <= Date.now()) {
       throw unauthorized('Authentication failed: the access token has expired. Generate a new one.');
     }
-    this.touchLater(row.id, row.lastUsedAt);
-    return {
+    const lastUsedAtMs = row.lastUsedAt ? Date.parse(row.lastUsedAt) : 0;
+    this.touchLater(row.id, lastUsedAtMs);
+    const auth: AuthContext = {
       tokenId: row.id,
       userId: row.userId,
       appId: row.appId,
@@ -163,6 +216,19 @@ export class TokensService {
       tier: row.appTier === 'TRIAL' ? 'TRIAL' : 'STANDARD',
       tokenKind: row.kind,
     };
+    this.cache.set(
+      hash,
+      {
+        tokenId: row.id,
+        userId: row.userId,
+        appId: row.appId,
+        refreshTokenId: row.refreshTokenId,
+        expiresAtMs: Date.parse(row.expiresAt),
+        value: { auth, lastUsedAtMs },
+      },
+      generation,
+    );
+    return auth;
   }
 
   /**
@@ -212,7 +278,9 @@ export class TokensService {
 
   /** After a password change: every token of the user stops working at once. */
   async revokeAllForUser(userId: string): Promise<number> {
-    return this.repo.revokeAllForUser(userId, new Date().toISOString());
+    const revoked = await this.repo.revokeAllForUser(userId, new Date().toISOString());
+    await this.forget({ userId });
+    return revoked;
   }
 
   /** Revokes a token; a refresh token takes the access tokens made from it along. */
@@ -220,13 +288,19 @@ export class TokensService {
     const row = await this.repo.findById(tokenId);
     if (!row) return false;
     const at = new Date().toISOString();
-    if (row.kind === 'refresh') return (await this.repo.revokeGrant(row.id, at)) > 0;
-    return this.repo.revoke(row.id, at);
+    if (row.kind === 'refresh') {
+      const revoked = (await this.repo.revokeGrant(row.id, at)) > 0;
+      await this.forget({ refreshTokenId: row.id });
+      return revoked;
+    }
+    const revoked = await this.repo.revoke(row.id, at);
+    await this.forget({ tokenId: row.id });
+    return revoked;
   }
 
-  private touchLater(tokenId: string, lastUsedAt: string | null): void {
+  private touchLater(tokenId: string, lastUsedAtMs: number): void {
     const now = Date.now();
-    const last = this.lastTouched.get(tokenId) ?? (lastUsedAt ? Date.parse(lastUsedAt) : 0);
+    const last = this.lastTouched.get(tokenId) ?? lastUsedAtMs;
     if (now - last < TOUCH_INTERVAL_MS) return;
     this.lastTouched.set(tokenId, now);
     if (this.lastTouched.size > 100_000) this.lastTouched.clear();
