@@ -15,7 +15,8 @@ const ORGANIC_AREAS: { title: string; matches: (operationId: string) => boolean 
 /** Known, deliberate differences from Pinterest, kept beside the table they explain. */
 export const KNOWN_DIFFERENCES: string[] = [
   '`ad_account_id` is refused with 403 code 29 on every operation: Corkboard has no ad accounts yet.',
-  '`pin_metrics=true` returns `pin_metrics: null` until analytics land.',
+  "`pin_metrics=true` gives the caller's own pins their `90d` and `lifetime_metrics` (the spec example's fields) when the caller is a business account, and `null` otherwise.",
+  "Analytics: a pinner account is refused as the spec's examples give it (403 code 403; `multi_pins/analytics` 401 code 7); date and enum errors are 400 code 1. ADS_* pin formats and `content_type=PAID` are empty (no ads).",
   '`pins/create` needs `board_id` (the spec marks it optional; Pinterest refuses a pin without a board). `video_id` and `pin_url` media sources answer 400 until video pins land.',
   'A duplicate board name answers 409 (code 409); on `boards/update` the message begins "Could not edit board".',
   "Errors the spec gives no example for use DESIGN.md's codes: 1 bad parameters, 2 authentication, 3 missing scope, 29 not permitted, and the HTTP status for not-found and conflicts.",

@@ -1,4 +1,4 @@
-import type { MetricColumn, MetricSums } from './metric-types.js';
+import type { MetricSums } from './metric-types.js';
 import type {
   AccountAnalytics,
   DailyMetrics,
@@ -49,26 +49,33 @@ export function presentTopPins(top: TopPins) {
   };
 }
 
-/** `pin_metrics` field names (the spec's example) and the roll-up column each reads. */
-const RECENT_FIELDS = {
-  pin_click: 'pin_click',
-  impression: 'impression',
-  clickthrough: 'outbound_click',
-} as const;
-const LIFETIME_FIELDS = { ...RECENT_FIELDS, reaction: 'reaction', comment: 'comment' } as const;
-
-/** The roll-up columns pin_metrics reads. */
-export const PIN_METRICS_COLUMNS: MetricColumn[] = [...new Set(Object.values(LIFETIME_FIELDS))];
-
-function fields(map: Record<string, MetricColumn>, sums: MetricSums) {
-  return Object.fromEntries(Object.entries(map).map(([field, column]) => [field, sums[column] ?? 0]));
+/** `Pin.pin_metrics` (the spec's example names, lowercase), from PIN_METRICS_COLUMNS' sums. */
+export interface PresentedPinMetrics {
+  '90d': { pin_click: number; impression: number; clickthrough: number };
+  lifetime_metrics: {
+    pin_click: number;
+    impression: number;
+    clickthrough: number;
+    reaction: number;
+    comment: number;
+  };
 }
 
-/** `Pin.pin_metrics`: the last 90 days as "90d" and the pin's lifetime, with lowercase names. */
-export function presentPinMetrics(totals: PinMetricsTotals | null) {
+const recentFields = (sums: MetricSums) => ({
+  pin_click: sums.pin_click ?? 0,
+  impression: sums.impression ?? 0,
+  clickthrough: sums.outbound_click ?? 0,
+});
+
+/** `Pin.pin_metrics`: the last 90 days as "90d" and the pin's lifetime. */
+export function presentPinMetrics(totals: PinMetricsTotals | null): PresentedPinMetrics | null {
   if (!totals) return null;
   return {
-    '90d': fields(RECENT_FIELDS, totals.recent),
-    lifetime_metrics: fields(LIFETIME_FIELDS, totals.lifetime),
+    '90d': recentFields(totals.recent),
+    lifetime_metrics: {
+      ...recentFields(totals.lifetime),
+      reaction: totals.lifetime.reaction ?? 0,
+      comment: totals.lifetime.comment ?? 0,
+    },
   };
 }

@@ -112,6 +112,14 @@ export interface PinMetricsTotals {
 export const UNSPLIT_KEY = 'all';
 /** How many days pin_metrics' "90d" covers, today included. */
 export const PIN_METRICS_RECENT_DAYS = 90;
+/** The roll-up columns pin_metrics reports (presenter.ts names them). */
+export const PIN_METRICS_COLUMNS: readonly MetricColumn[] = [
+  'impression',
+  'pin_click',
+  'outbound_click',
+  'reaction',
+  'comment',
+];
 /** Top pins: at most this many (the spec's "limited to the top 50"). */
 export const TOP_PINS_MAX = 50;
 
@@ -438,7 +446,6 @@ export class AnalyticsQueryService {
   async pinMetrics(
     viewer: Viewer,
     pins: readonly Pick<PinRow, 'id' | 'ownerId'>[],
-    columns: readonly MetricColumn[],
   ): Promise<Map<string, PinMetricsTotals | null>> {
     const result = new Map<string, PinMetricsTotals | null>(pins.map((p) => [p.id, null]));
     const own = pins.filter((p) => p.ownerId === viewer.userId).map((p) => p.id);
@@ -446,7 +453,7 @@ export class AnalyticsQueryService {
     const user = await this.deps.accounts.getById(viewer.userId);
     if (!user || user.accountType !== 'BUSINESS') return result;
     const since = addDays(dayOf(this.now()), -(PIN_METRICS_RECENT_DAYS - 1));
-    const totals = await this.deps.repo.pinMetricTotals(viewer.userId, own, since, columns);
+    const totals = await this.deps.repo.pinMetricTotals(viewer.userId, own, since, PIN_METRICS_COLUMNS);
     for (const id of own) result.set(id, { recent: {}, lifetime: {} });
     for (const row of totals) result.set(row.pinId, { recent: row.recent, lifetime: row.lifetime });
     return result;

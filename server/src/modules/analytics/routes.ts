@@ -3,8 +3,12 @@ import { callerOf } from '../../http/operations.js';
 import { ErrorSchema } from '../../http/schema-helpers.js';
 import type { App } from '../../http/types.js';
 import { PinIdParams } from '../pins/schemas.js';
+import type { PinRow } from '../pins/repo.js';
+import type { Viewer } from '../visibility/policy.js';
 import {
   presentAccountAnalytics,
+  presentPinMetrics,
+  type PresentedPinMetrics,
   presentMultiPinAnalytics,
   presentPinAnalytics,
   presentTopPins,
@@ -22,6 +26,21 @@ import {
   TopVideoPinsResponseSchema,
 } from './schemas.js';
 import type { TopPinsInput } from './query-service.js';
+
+/**
+ * pin_metrics for pins/get, pins/list and boards/list_pins: when asked for, one query for the
+ * whole page; the function gives each pin's presenter option (no option when not asked).
+ */
+export async function pinMetricsOptions(
+  ctx: AppContext,
+  viewer: Viewer,
+  pins: readonly PinRow[],
+  asked: boolean,
+): Promise<(pinId: string) => { pinMetrics?: PresentedPinMetrics | null }> {
+  if (!asked) return () => ({});
+  const metrics = await ctx.analyticsQueries.pinMetrics(viewer, pins);
+  return (pinId) => ({ pinMetrics: presentPinMetrics(metrics.get(pinId) ?? null) });
+}
 
 const TOP_PINS_SCOPES = ['pins:read', 'user_accounts:read'] as const;
 const PIN_SCOPES = ['boards:read', 'pins:read'] as const;

@@ -5,6 +5,7 @@ import { AdAccountQuery, ErrorSchema, PageQuery, Paginated } from '../../http/sc
 import type { App } from '../../http/types.js';
 import { presentPin } from '../pins/presenter.js';
 import { CreativeTypesQuery, PinMetricsQuery, PinSchema } from '../pins/schemas.js';
+import { pinMetricsOptions } from '../analytics/routes.js';
 import { presentBoard } from './presenter.js';
 import {
   BOARD_PRIVACY_FILTERS,
@@ -164,8 +165,11 @@ export function registerBoardRoutes(app: App, ctx: AppContext): void {
         pageSize: page_size,
         creativeTypes: creative_types,
       });
-      const options = { viewerId: caller.userId, urlFor, pinMetrics: pin_metrics };
-      return { items: page.items.map((p) => presentPin(p, options)), bookmark: page.bookmark };
+      const metricsOf = await pinMetricsOptions(ctx, caller, page.items, pin_metrics);
+      const items = page.items.map((p) =>
+        presentPin(p, { viewerId: caller.userId, urlFor, ...metricsOf(p.id) }),
+      );
+      return { items, bookmark: page.bookmark };
     },
   );
 }

@@ -2,13 +2,17 @@ import { toRfc3339 } from '../../lib/time.js';
 import { PIN_IMAGE_SIZES, type StoredImage } from '../media/types.js';
 import type { UrlFor } from '../boards/presenter.js';
 import type { PinRow } from './repo.js';
+import type { PresentedPinMetrics } from '../analytics/presenter.js';
 
 export interface PinPresentation {
   /** The caller: `is_owner` says whether they own the pin. */
   viewerId: string;
   urlFor: UrlFor;
-  /** pin_metrics was requested: analytics come later, so it is null; otherwise the field is left out. */
-  pinMetrics?: boolean;
+  /**
+   * pin_metrics when it was requested (analytics/presenter.ts presentPinMetrics; null for pins
+   * without analytics for the caller); undefined leaves the field out.
+   */
+  pinMetrics?: PresentedPinMetrics | null;
 }
 
 function imagesOf(image: StoredImage, urlFor: UrlFor) {
@@ -58,6 +62,6 @@ export function presentPin(pin: PinRow, options: PinPresentation) {
     has_been_promoted: pin.hasBeenPromoted,
     parent_pin_id: pin.parentPinId,
     media: presentPinMedia(pin, options.urlFor),
-    ...(options.pinMetrics ? { pin_metrics: null } : {}),
+    ...(options.pinMetrics !== undefined ? { pin_metrics: options.pinMetrics } : {}),
   };
 }

@@ -4,6 +4,7 @@ import { callerOf } from '../../http/operations.js';
 import { AdAccountQuery, ErrorSchema, PageQuery, Paginated } from '../../http/schema-helpers.js';
 import type { App } from '../../http/types.js';
 import { StringEnum } from '../boards/schemas.js';
+import { pinMetricsOptions } from '../analytics/routes.js';
 import { presentPin } from './presenter.js';
 import {
   CreativeTypesQuery,
@@ -99,8 +100,11 @@ export function registerPinRoutes(app: App, ctx: AppContext): void {
         pinType: q.pin_type,
         creativeTypes: q.creative_types,
       });
-      const options = { viewerId: caller.userId, urlFor, pinMetrics: q.pin_metrics };
-      return { items: page.items.map((p) => presentPin(p, options)), bookmark: page.bookmark };
+      const metricsOf = await pinMetricsOptions(ctx, caller, page.items, q.pin_metrics);
+      const items = page.items.map((p) =>
+        presentPin(p, { viewerId: caller.userId, urlFor, ...metricsOf(p.id) }),
+      );
+      return { items, bookmark: page.bookmark };
     },
   );
 
@@ -120,7 +124,8 @@ export function registerPinRoutes(app: App, ctx: AppContext): void {
     async (request) => {
       const caller = callerOf(request);
       const pin = await ctx.pins.get(caller, request.params.pin_id);
-      return presentPin(pin, { viewerId: caller.userId, urlFor, pinMetrics: request.query.pin_metrics });
+      const metricsOf = await pinMetricsOptions(ctx, caller, [pin], request.query.pin_metrics);
+      return presentPin(pin, { viewerId: caller.userId, urlFor, ...metricsOf(pin.id) });
     },
   );
 

@@ -26,6 +26,28 @@ const ContentTypeSchema = StringEnum(['image/jpeg', 'image/png'] as const, {
 });
 const BASE64 = '^[a-zA-Z0-9+/=]+$';
 
+const pinMetricCount = (description: string) => Type.Integer({ minimum: 0, description });
+const RECENT_PIN_METRICS = {
+  pin_click: pinMetricCount('Pin clicks (closeups).'),
+  impression: pinMetricCount('Impressions.'),
+  clickthrough: pinMetricCount('Outbound clicks to the link.'),
+};
+
+const PinMetricsSchema = Type.Object(
+  {
+    '90d': Type.Object(RECENT_PIN_METRICS, { description: 'The last 90 days (UTC), today included.' }),
+    lifetime_metrics: Type.Object(
+      {
+        ...RECENT_PIN_METRICS,
+        reaction: pinMetricCount('Reactions.'),
+        comment: pinMetricCount('Comments.'),
+      },
+      { description: "The pin's whole life." },
+    ),
+  },
+  { description: 'Pin metrics by time interval.' },
+);
+
 export const PinSchema = Type.Object(
   {
     id: IdString('Unique identifier of the Pin.'),
@@ -60,9 +82,9 @@ export const PinSchema = Type.Object(
       },
     ),
     pin_metrics: Type.Optional(
-      Nullable(Type.Object({}, { additionalProperties: true }), {
+      Nullable(PinMetricsSchema, {
         description:
-          'Pin metrics; present (null until analytics exist) only when pin_metrics=true was asked for.',
+          "Pin metrics, only when pin_metrics=true was asked for: the owner's last 90 days and lifetime; null for others' pins and for accounts that are not business accounts.",
       }),
     ),
   },
@@ -205,7 +227,8 @@ export const PinIdParams = Type.Object({ pin_id: IdString('Unique identifier of 
 export const PinMetricsQuery = {
   pin_metrics: Type.Boolean({
     default: false,
-    description: 'Return pin_metrics (null in Corkboard until analytics exist).',
+    description:
+      "Return pin_metrics: the last 90 days' and lifetime metrics of the caller's own pins (business accounts).",
   }),
 };
 
