@@ -1,5 +1,6 @@
-import { registerFaultInjection } from './modules/app-sandbox/hook.js';
-import { AppSandboxRepo } from './modules/app-sandbox/repo.js';
+import { registerCallInspector, registerFaultInjection } from './modules/app-sandbox/hook.js';
+import { CallInspector } from './modules/app-sandbox/inspector-service.js';
+import { AppSandboxRepo, InspectedBodiesRepo } from './modules/app-sandbox/repo.js';
 import { registerAppSandboxRoutes } from './modules/app-sandbox/routes.js';
 import { AppSandboxService } from './modules/app-sandbox/service.js';
 import Fastify from 'fastify';
@@ -207,6 +208,13 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     apps,
     enabled: config.mode === 'sandbox',
   });
+  const callInspector = new CallInspector({
+    repo: new InspectedBodiesRepo(database.db),
+    requestLog,
+    appOwner: (appId) => new RequestLogRepo(database.db).appOwner(appId),
+    flushMs: config.requestLogFlushMs,
+    log: { warn: (details, message) => late.log?.warn(details, message) },
+  });
   const outbox = new OutboxRepo(database.db);
   const mailer = new Mailer(config, outbox, ids);
   const admin = new AdminService({ repo: new AdminRepo(database.db), outbox, accounts, ids, bookmarks });
@@ -251,6 +259,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     analyticsIngest,
     analyticsQueries,
     appSandbox,
+    callInspector,
   };
 
   const app = Fastify({
@@ -314,7 +323,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     registerOperationAuth(app, tokens);
     registerRateLimits(app, new RateLimiter({ counters, limits: config.rateLimits }));
     registerRequestLogHook(app, requestLog);
-    if (appSandbox.enabled) registerFaultInjection(app, appSandbox);
+    if (appSandbox.enabled) {
+      registerFaultInjection(app, appSandbox);
+      registerCallInspector(app, appSandbox, callInspector);
+      callInspector.start();
+    }
     requestLog.start();
   }
   registerCsvQueryArrays(app);
@@ -342,7 +355,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerWebsiteRoutes(app, ctx);
   registerBusinessRoutes(app, ctx);
   registerAnalyticsRoutes(app, ctx);
-  registerAppSandboxRoutes(app, ctx, appSandbox);
+  registerAppSandboxRoutes(app, ctx, appSandbox, callInspector);
   await registerOpenApiRoutes(app);
   app.decorate('unimplementedOperations', registerNotImplementedOperations(app));
 
@@ -351,6 +364,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     await analyticsIngest
       .close()
       .catch((error: Error) => app.log.warn({ err: error.message }, 'analytics: final write failed'));
+    await callInspector
+      .close()
+      .catch((error: Error) => app.log.warn({ err: error.message }, 'call inspector: final write failed'));
     await requestLog
       .close()
       .catch((error: Error) => app.log.warn({ err: error.message }, 'request log: final write failed'));

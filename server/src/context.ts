@@ -6,6 +6,7 @@ import type { IdGenerator } from './lib/ids.js';
 import type { AuthService } from './modules/accounts/auth-service.js';
 import type { AccountsService } from './modules/accounts/service.js';
 import type { AppSandboxService } from './modules/app-sandbox/service.js';
+import type { CallInspector } from './modules/app-sandbox/inspector-service.js';
 import type { AdminService } from './modules/admin/service.js';
 import type { AnalyticsIngestService } from './modules/analytics/ingest-service.js';
 import type { AppsService } from './modules/apps/service.js';
@@ -56,4 +57,6 @@ export interface AppContext {
   analyticsQueries: AnalyticsQueryService;
   /** Per-app sandbox settings: fault injection and the call inspector (sandbox mode only). */
   appSandbox: AppSandboxService;
+  /** Bodies of inspected /v5 calls, kept beside the request log (sandbox mode only). */
+  callInspector: CallInspector;
 }

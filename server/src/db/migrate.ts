@@ -4,6 +4,7 @@ import { migration0001 } from './migrations/0001_initial.js';
 import { migration0002 } from './migrations/0002_accounts_apps_oauth.js';
 import { migration0003 } from './migrations/0003_analytics.js';
 import { migration0006 } from './migrations/0006_app_sandbox_settings.js';
+import { migration0007 } from './migrations/0007_request_log_bodies.js';
 
 export interface Migration {
   name: string;
@@ -11,7 +12,13 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
-export const migrations: Migration[] = [migration0001, migration0002, migration0003, migration0006];
+export const migrations: Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0006,
+  migration0007,
+];
 
 /**
  * Applies pending migrations in order, each in its own transaction. Returns the names applied.

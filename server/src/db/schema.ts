@@ -266,6 +266,17 @@ export interface AppSandboxSettingsTable {
   updated_at: Timestamp;
 }
 
+/** The call inspector's bodies (migrations/0007_request_log_bodies.ts). */
+export interface RequestLogBodiesTable {
+  request_id: Id;
+  app_id: Id;
+  request_body: string | null;
+  request_truncated: DbInt;
+  response_body: string | null;
+  response_truncated: DbInt;
+  content_type: string | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   worker_leases: WorkerLeasesTable;
@@ -286,6 +297,7 @@ export interface Database {
   analytics_account_pin_daily: AnalyticsAccountPinDailyTable;
   analytics_account_daily: AnalyticsAccountDailyTable;
   app_sandbox_settings: AppSandboxSettingsTable;
+  request_log_bodies: RequestLogBodiesTable;
 }
 
 export type { Generated };

@@ -4,6 +4,8 @@ import { ErrorSchema } from '../../http/schema-helpers.js';
 import { requireSession } from '../../http/session.js';
 import type { App } from '../../http/types.js';
 import { MAX_DELAY_MS } from './faults.js';
+import type { InspectedCall } from './repo.js';
+import type { CallInspector } from './inspector-service.js';
 import type { AppSandboxService, AppSandboxSettings } from './service.js';
 
 const Rate = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
@@ -50,7 +52,12 @@ function present(settings: AppSandboxSettings) {
  * An app owner's sandbox settings (web app JSON, session + CSRF; sandbox mode only): fault
  * injection and the call inspector. Saving restarts the fault sequence from its seed.
  */
-export function registerAppSandboxRoutes(app: App, _ctx: AppContext, sandbox: AppSandboxService): void {
+export function registerAppSandboxRoutes(
+  app: App,
+  ctx: AppContext,
+  sandbox: AppSandboxService,
+  inspector: CallInspector,
+): void {
   const schema = {
     tags: ['developer'],
     params: Params,
@@ -65,4 +72,65 @@ export function registerAppSandboxRoutes(app: App, _ctx: AppContext, sandbox: Ap
     async (request) =>
       present(await sandbox.updateForOwner(requireSession(request).userId, request.params.id, request.body)),
   );
+
+  app.get(
+    '/api/developer/apps/:id/requests/:requestId',
+    {
+      schema: {
+        tags: ['developer'],
+        summary: 'One logged API call, with its bodies when the call inspector kept them',
+        params: Type.Object({ id: Type.String(), requestId: Type.String() }),
+        response: { 200: InspectedCallSchema, default: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const session = requireSession(request);
+      const user = await ctx.accounts.getById(session.userId);
+      const call = await inspector.call(
+        { userId: session.userId, isAdmin: user?.isAdmin ?? false },
+        request.params.id,
+        request.params.requestId,
+      );
+      return presentCall(call);
+    },
+  );
+}
+
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+const InspectedCallSchema = Type.Object({
+  id: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+  method: Type.String(),
+  path: Type.String(),
+  operation_id: NullableString,
+  status: Type.Integer(),
+  latency_ms: Type.Integer(),
+  user_id: NullableString,
+  token_prefix: Type.String(),
+  inspected: Type.Boolean({ description: "Whether the call inspector kept this call's bodies." }),
+  request_body: Type.Union([Type.String({ description: 'Secrets redacted; 64 KB at most.' }), Type.Null()]),
+  request_body_truncated: Type.Boolean(),
+  response_body: Type.Union([Type.String({ description: 'Secrets redacted; 64 KB at most.' }), Type.Null()]),
+  response_body_truncated: Type.Boolean(),
+  response_content_type: NullableString,
+});
+
+function presentCall(call: InspectedCall) {
+  return {
+    id: call.id,
+    created_at: call.createdAt,
+    method: call.method,
+    path: call.path,
+    operation_id: call.operationId,
+    status: call.status,
+    latency_ms: call.latencyMs,
+    user_id: call.userId,
+    token_prefix: call.tokenPrefix,
+    inspected: call.bodies !== null,
+    request_body: call.bodies?.requestBody ?? null,
+    request_body_truncated: call.bodies?.requestTruncated ?? false,
+    response_body: call.bodies?.responseBody ?? null,
+    response_body_truncated: call.bodies?.responseTruncated ?? false,
+    response_content_type: call.bodies?.contentType ?? null,
+  };
 }

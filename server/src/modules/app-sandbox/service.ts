@@ -118,6 +118,13 @@ export class AppSandboxService {
     return faultFor(faults, state.random.next());
   }
 
+  /** True when memory already says the call inspector is off for this app (no promise needed). */
+  inspectorKnownOff(appId: string): boolean {
+    if (!this.options.enabled) return true;
+    const cached = this.cache.get(appId);
+    return !!cached && this.now() - cached.loadedAtMs < SETTINGS_TTL_MS && !cached.settings.inspector.enabled;
+  }
+
   /** Whether the call inspector keeps bodies for this app's calls. */
   async inspectorEnabled(appId: string): Promise<boolean> {
     if (!this.options.enabled) return false;

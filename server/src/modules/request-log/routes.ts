@@ -6,6 +6,13 @@ import { requireSession } from '../../http/session.js';
 import type { App } from '../../http/types.js';
 import type { RequestLogService } from './service.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Id of this call's request-log entry, once it is recorded (onResponse). */
+    requestLogId?: string;
+  }
+}
+
 /**
  * Records every /v5 call made with a token (request.auth is set by the auth hook) once its
  * response has gone out: onResponse runs after the reply, and `record` only appends to memory.
@@ -15,7 +22,7 @@ export function registerRequestLogHook(app: FastifyInstance, requestLog: Request
   app.addHook('onResponse', (request, reply, done) => {
     const auth = request.auth;
     if (!auth) return done();
-    requestLog.record({
+    request.requestLogId = requestLog.record({
       appId: auth.appId,
       userId: auth.userId,
       authorization: request.headers.authorization,

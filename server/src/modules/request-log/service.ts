@@ -72,12 +72,14 @@ export class RequestLogService {
     this.timer.unref();
   }
 
-  record(call: ApiCall): void {
+  /** Buffers the call; returns the id its log entry will have. */
+  record(call: ApiCall): string {
     const token = call.authorization ? /^Bearer\s+(\S+)/i.exec(call.authorization)?.[1] : undefined;
     const queryAt = call.url.indexOf('?');
     const path = queryAt === -1 ? call.url : call.url.slice(0, queryAt);
+    const id = this.options.ids.next();
     this.buffer.push({
-      id: this.options.ids.next(),
+      id,
       appId: call.appId,
       userId: call.userId,
       tokenPrefix: token ? token.slice(0, TOKEN_PREFIX_LENGTH) : '',
@@ -89,6 +91,7 @@ export class RequestLogService {
       createdAt: new Date().toISOString(),
     });
     if (this.buffer.length > this.maxBuffered) this.dropOldest();
+    return id;
   }
 
   /** Entries waiting to be written (tests and health checks). */
