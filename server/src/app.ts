@@ -58,6 +58,7 @@ import { registerRequestLogHook, registerRequestLogRoutes } from './modules/requ
 import { RequestLogService } from './modules/request-log/service.js';
 import { PinsService } from './modules/pins/service.js';
 import { SectionsRepo } from './modules/sections/repo.js';
+import { registerSandboxRoutes } from './modules/sandbox/routes.js';
 import { registerSectionRoutes } from './modules/sections/routes.js';
 import { SectionsService } from './modules/sections/service.js';
 import { SessionsRepo } from './modules/sessions/repo.js';
@@ -354,6 +355,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerRequestLogRoutes(app, ctx, requestLog);
   registerWebsiteRoutes(app, ctx);
   registerBusinessRoutes(app, ctx);
+  registerSandboxRoutes(app, ctx);
   registerAnalyticsRoutes(app, ctx);
   registerAppSandboxRoutes(app, ctx, appSandbox, callInspector);
   await registerOpenApiRoutes(app);

@@ -234,7 +234,48 @@ export function createProgram(): Command {
     });
 
   registerBackupCommands(program);
+  registerSandboxCommands(program);
   return program;
+}
+
+/** Sandbox tools: `corkboard reset` (sandbox mode only). */
+function registerSandboxCommands(program: Command): void {
+  program
+    .command('reset')
+    .description('Sandbox only: delete every row and media file, then seed the demo again')
+    .option('--yes', 'confirm: everything in this sandbox is deleted', false)
+    .action(async (options: { yes: boolean }) => {
+      const config = configOrExit();
+      if (config.mode !== 'sandbox') {
+        console.error(
+          'corkboard reset is a sandbox tool and this server runs in production mode (CORKBOARD_MODE=production); nothing was changed. For backups use `corkboard export`.',
+        );
+        process.exitCode = 1;
+        return;
+      }
+      if (!options.yes) {
+        console.error(
+          `This deletes every user, board, pin, app, token and media file in ${config.databaseUrl ? 'the PostgreSQL database' : config.dataDir} and seeds the demo again. Run \`corkboard reset --yes\` to go ahead.`,
+        );
+        process.exitCode = 1;
+        return;
+      }
+      const { resetSandbox } = await import('./modules/sandbox/reset.js');
+      const app = await buildApp(config, { logger: false });
+      try {
+        const { demo } = await resetSandbox(app);
+        console.log('The sandbox is back in its seeded state.');
+        if (demo) {
+          for (const [user, password] of Object.entries(demo.passwords))
+            console.log(`Sign in as ${user.padEnd(6)} password ${password}`);
+          console.log(`Demo token (user demo, every scope): ${demo.token}`);
+        } else {
+          console.log('SEED_DEMO is off: the sandbox is empty.');
+        }
+      } finally {
+        await app.close();
+      }
+    });
 }
 
 /** `corkboard export FILE` and `corkboard import FILE`: the whole state as one archive (any mode). */

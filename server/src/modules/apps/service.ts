@@ -74,6 +74,11 @@ export class AppsService {
     await this.options.accessChanged?.(appId);
   }
 
+  /** Forgets ids cached from the database (after a sandbox reset deleted every row). */
+  forgetCachedIds(): void {
+    this.builtinId = null;
+  }
+
   async builtinCliAppId(): Promise<string> {
     if (this.builtinId) return this.builtinId;
     const existing = await this.repo.findBuiltinId();

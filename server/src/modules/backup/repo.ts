@@ -177,6 +177,14 @@ export class BackupRepo {
     await sql`delete from ${sql.table(table)}`.execute(this.db);
   }
 
+  /** Deletes every setting whose key `keep` does not accept. */
+  async deleteSettingsExcept(keep: (key: string) => boolean): Promise<void> {
+    const keys = (await sql<{ key: string }>`select ${sql.ref('key')} from settings`.execute(this.db)).rows
+      .map((r) => r.key)
+      .filter((key) => !keep(key));
+    for (const key of keys) await sql`delete from settings where ${sql.ref('key')} = ${key}`.execute(this.db);
+  }
+
   /** SQLite: foreign keys checked at commit, so rows may arrive in any order within the import. */
   async deferForeignKeys(): Promise<void> {
     if (this.dialect === 'sqlite') await sql`pragma defer_foreign_keys = on`.execute(this.db);
