@@ -1,3 +1,7 @@
+import { SettableClock } from './lib/clock.js';
+import { AnalyticsControlRepo } from './modules/analytics-control/repo.js';
+import { registerAnalyticsControlRoutes } from './modules/analytics-control/routes.js';
+import { AnalyticsControlService } from './modules/analytics-control/service.js';
 import { registerCallInspector, registerFaultInjection } from './modules/app-sandbox/hook.js';
 import { CallInspector } from './modules/app-sandbox/inspector-service.js';
 import { AppSandboxRepo, InspectedBodiesRepo } from './modules/app-sandbox/repo.js';
@@ -231,11 +235,20 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     ids,
     loginAttemptsPer15Minutes: config.rateLimits.loginPer15Minutes,
   });
+  // The sandbox can set the server's "today" for analytics (analytics control); production runs on real time.
+  const clock = new SettableClock();
   const analyticsQueries = new AnalyticsQueryService({
     repo: new AnalyticsQueryRepo(database),
     accounts,
     pins,
+    now: () => clock.now(),
   });
+  const analyticsControl = new AnalyticsControlService({
+    repo: new AnalyticsControlRepo(database.db),
+    clock,
+    ingest: analyticsIngest,
+  });
+  if (config.mode === 'sandbox') await analyticsControl.start();
   const ctx: AppContext = {
     config,
     counters,
@@ -358,10 +371,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerSandboxRoutes(app, ctx);
   registerAnalyticsRoutes(app, ctx);
   registerAppSandboxRoutes(app, ctx, appSandbox, callInspector);
+  registerAnalyticsControlRoutes(app, ctx, analyticsControl);
   await registerOpenApiRoutes(app);
   app.decorate('unimplementedOperations', registerNotImplementedOperations(app));
 
   app.addHook('onClose', async () => {
+    analyticsControl.stop();
     await mailer.close();
     await analyticsIngest
       .close()
