@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bareTopPinsQuery, runBareQuery } from '../../src/modules/analytics/query-repo.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { viewerOf, type TestUser } from '../helpers/factories.js';
 import { expectSpecResponse, specScopes } from '../helpers/spec.js';
@@ -266,5 +267,24 @@ describe('user_account/analytics/top_pins and top_video_pins', () => {
         expect(missing.json().code).toBe(3);
       }
     }
+  });
+
+  it("the benchmark's bare SQL ranks the same sums, without the visibility join", async () => {
+    const rows = (await runBareQuery(
+      t.app.ctx.database,
+      bareTopPinsQuery(owner.user.id, day(-5), day(-1), 50),
+    )) as Array<Record<string, unknown>>;
+    // The deleted pin's roll-up rows remain; only the endpoint's join to pins drops them.
+    expect(rows.map((r) => nameOf(String(r.pin_id)))).toEqual([
+      'GONE',
+      'S',
+      'SECRET',
+      'P1',
+      'P2',
+      'P3',
+      'V1',
+      'V2',
+    ]);
+    expect(Number(rows[0]!.impression)).toBe(999);
   });
 });

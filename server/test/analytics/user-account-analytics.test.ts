@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bareAccountAnalyticsQuery, runBareQuery } from '../../src/modules/analytics/query-repo.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import type { TestUser } from '../helpers/factories.js';
 import { expectSpecResponse, specScopes } from '../helpers/spec.js';
@@ -375,5 +376,14 @@ describe('user_account/analytics', () => {
     const fresh = await t.factories.user({ accountType: 'BUSINESS' });
     const body = await analytics(`${range}&metric_types=IMPRESSION`, fresh);
     expect(body.all.summary_metrics).toEqual({ IMPRESSION: 0 });
+  });
+
+  it("the benchmark's bare SQL reads the same daily sums", async () => {
+    const rows = (await runBareQuery(
+      t.app.ctx.database,
+      bareAccountAnalyticsQuery(business.user.id, day(D0), day(D2)),
+    )) as Array<Record<string, unknown>>;
+    const byDay = Object.fromEntries(rows.map((r) => [String(r.day), Number(r.impression)]));
+    expect(byDay).toEqual({ [day(D0)]: 15, [day(D1)]: 10, [day(D2)]: 25 });
   });
 });

@@ -1,6 +1,5 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { DatabaseHandle } from '../../db/index.js';
-import type { Database } from '../../db/schema.js';
 import { idOf, intOf } from '../../db/values.js';
 import { visibleBoardCondition } from '../visibility/sql.js';
 import type { VisibleBoards } from '../visibility/policy.js';
@@ -295,8 +294,18 @@ export function bareTopPinsQuery(userId: string, start: Day, end: Day, limit: nu
       limit ${limit}`;
 }
 
-/** Runs one of the bare queries above on a Kysely instance and returns its rows. */
-export async function runBareQuery(db: Kysely<Database>, query: RawBuilder<unknown>): Promise<unknown[]> {
-  const result = await query.execute(db);
+/**
+ * Runs one of the bare queries above the way the repo runs its own (SQLite's read-only
+ * connection, or the pool), so the benchmark's ratio measures only what the endpoint adds.
+ */
+export async function runBareQuery(
+  handle: Pick<DatabaseHandle, 'db' | 'fastReader'>,
+  query: RawBuilder<unknown>,
+): Promise<unknown[]> {
+  if (handle.fastReader) {
+    const compiled = query.compile(handle.db);
+    return handle.fastReader.all(compiled.sql, compiled.parameters);
+  }
+  const result = await query.execute(handle.db);
   return result.rows;
 }
