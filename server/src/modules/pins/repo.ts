@@ -68,9 +68,41 @@ export interface PinListQuery {
   limit: number;
 }
 
+/** A page of one board's pins, the board already read and found readable by the viewer. */
+export interface BoardPinsQuery {
+  board: PinRow['board'] & { id: string };
+  /** Whether the viewer sees the board's trial-only pins (policy.pinsOnReadableBoard). */
+  includeTrialOnly: boolean;
+  sectionId?: string;
+  creativeTypes?: string[];
+  afterId: string | null;
+  limit: number;
+}
+
 export type InsertOutcome = 'inserted' | 'board_gone' | 'section_gone' | 'parent_gone';
 
 type Executor = Kysely<Database> | Transaction<Database>;
+
+/** The pin's own columns, as every read selects them. */
+const PIN_COLUMNS = [
+  'p.id',
+  'p.owner_id',
+  'p.board_id',
+  'p.board_section_id',
+  'p.parent_pin_id',
+  'p.title',
+  'p.description',
+  'p.link',
+  'p.alt_text',
+  'p.dominant_color',
+  'p.creative_type',
+  'p.is_standard',
+  'p.has_been_promoted',
+  'p.media_json',
+  'p.media_root',
+  'p.created_at',
+  'p.trial_only',
+] as const;
 
 function selectPins(db: Executor) {
   return db
@@ -78,23 +110,7 @@ function selectPins(db: Executor) {
     .innerJoin('boards as b', 'b.id', 'p.board_id')
     .innerJoin('users as u', 'u.id', 'b.owner_id')
     .select([
-      'p.id',
-      'p.owner_id',
-      'p.board_id',
-      'p.board_section_id',
-      'p.parent_pin_id',
-      'p.title',
-      'p.description',
-      'p.link',
-      'p.alt_text',
-      'p.dominant_color',
-      'p.creative_type',
-      'p.is_standard',
-      'p.has_been_promoted',
-      'p.media_json',
-      'p.media_root',
-      'p.created_at',
-      'p.trial_only',
+      ...PIN_COLUMNS,
       'b.owner_id as board_owner_id',
       'b.privacy as board_privacy',
       'b.trial_only as board_trial_only',
@@ -102,9 +118,16 @@ function selectPins(db: Executor) {
     ]);
 }
 
+/** Pins alone, for pages of a board already read (and its visibility decided). */
+function selectPinsOnly(db: Executor) {
+  return db.selectFrom('pins as p').select(PIN_COLUMNS);
+}
+
 type SelectedPin = Awaited<ReturnType<ReturnType<typeof selectPins>['executeTakeFirstOrThrow']>>;
 
-function toPin(row: SelectedPin): PinRow {
+type SelectedPinOnly = Awaited<ReturnType<ReturnType<typeof selectPinsOnly>['executeTakeFirstOrThrow']>>;
+
+function toPinOn(row: SelectedPinOnly, board: PinRow['board']): PinRow {
   return {
     id: idOf(row.id),
     ownerId: idOf(row.owner_id),
@@ -123,13 +146,17 @@ function toPin(row: SelectedPin): PinRow {
     mediaRoot: idOf(row.media_root),
     createdAt: row.created_at,
     trialOnly: boolOf(row.trial_only),
-    board: {
-      ownerId: idOf(row.board_owner_id),
-      ownerUsername: row.board_owner_username,
-      privacy: row.board_privacy,
-      trialOnly: boolOf(row.board_trial_only),
-    },
+    board,
   };
+}
+
+function toPin(row: SelectedPin): PinRow {
+  return toPinOn(row, {
+    ownerId: idOf(row.board_owner_id),
+    ownerUsername: row.board_owner_username,
+    privacy: row.board_privacy,
+    trialOnly: boolOf(row.board_trial_only),
+  });
 }
 
 /** Of `roots`, those no pin uses any more (their files can go). */
@@ -192,6 +219,8 @@ export class PinsRepo {
   private readonly selectById;
   /** Pages of pins (board pages, section pages, the caller's pins), compiled once per filter shape. */
   private readonly listQueries;
+  /** Pages of one board's pins (pins alone, the board known), compiled once per filter shape. */
+  private readonly boardPageQueries;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -199,6 +228,7 @@ export class PinsRepo {
   ) {
     this.selectById = preparedQuery(db, ['id'], (p) => selectPins(db).where('p.id', '=', p.id), reader);
     this.listQueries = new ShapedQueries<ListArg, SelectedPin, Database>(db, LIST_ARGS, reader);
+    this.boardPageQueries = new ShapedQueries<ListArg, SelectedPinOnly, Database>(db, LIST_ARGS, reader);
   }
 
   /**
@@ -263,6 +293,46 @@ export class PinsRepo {
     if (!isValidId(id)) return null;
     const [row] = await this.selectById({ id });
     return row ? toPin(row) : null;
+  }
+
+  /**
+   * One page (plus one row) of a board's pins, newest first: the board was read and its
+   * visibility decided once, so the page reads `pins` alone, without joining every row to its
+   * board and owner.
+   */
+  async listOnBoard(query: BoardPinsQuery): Promise<PinRow[]> {
+    const types = query.creativeTypes ?? [];
+    const shape = [query.includeTrialOnly, !!query.sectionId, types.length, query.afterId !== null].join('|');
+    const rows = await this.boardPageQueries.run(
+      shape,
+      (p) => {
+        let q = selectPinsOnly(this.db).where('p.board_id', '=', p.boardId);
+        if (!query.includeTrialOnly) q = q.where('p.trial_only', '=', 0);
+        if (query.sectionId) q = q.where('p.board_section_id', '=', p.sectionId);
+        if (types.length > 0)
+          q = q.where(
+            'p.creative_type',
+            'in',
+            types.map((_, i) => p[typeArg(i)]),
+          );
+        if (query.afterId !== null) q = q.where('p.id', '<', p.afterId);
+        return q.orderBy('p.id', 'desc').limit(p.limit);
+      },
+      {
+        boardId: query.board.id,
+        sectionId: query.sectionId,
+        afterId: query.afterId,
+        limit: query.limit,
+        ...Object.fromEntries(types.map((t, i) => [`type${i}`, t])),
+      },
+    );
+    const board: PinRow['board'] = {
+      ownerId: query.board.ownerId,
+      ownerUsername: query.board.ownerUsername,
+      privacy: query.board.privacy,
+      trialOnly: query.board.trialOnly,
+    };
+    return rows.map((row) => toPinOn(row, board));
   }
 
   /** One page (plus one row) of pins the viewer may see, newest first. */

@@ -15,6 +15,7 @@ import {
   boardWriteDecision,
   createsTrialOnly,
   pinVisibility,
+  pinsOnReadableBoard,
   visibleBoardsFor,
   type Viewer,
 } from '../visibility/policy.js';
@@ -191,9 +192,9 @@ export class PinsService {
     const creativeTypes = normalizedTypes(input.creativeTypes);
     const scope = ['boards/list_pins', viewer.userId, board.id, creativeTypes.join(',')].join('|');
     const after = afterKey(this.deps.bookmarks, scope, input.bookmark);
-    const rows = await this.deps.pinsRepo.list({
-      visible: visibleBoardsFor(viewer, 'pin'),
-      boardId: board.id,
+    const rows = await this.deps.pinsRepo.listOnBoard({
+      board,
+      ...pinsOnReadableBoard(viewer, board),
       creativeTypes,
       afterId: after,
       limit: input.pageSize + 1,
@@ -216,9 +217,9 @@ export class PinsService {
     if (!section) throw notFoundError();
     const scope = ['board_sections/list_pins', viewer.userId, board.id, section.id].join('|');
     const after = afterKey(this.deps.bookmarks, scope, input.bookmark);
-    const rows = await this.deps.pinsRepo.list({
-      visible: visibleBoardsFor(viewer, 'pin'),
-      boardId: board.id,
+    const rows = await this.deps.pinsRepo.listOnBoard({
+      board,
+      ...pinsOnReadableBoard(viewer, board),
       sectionId: section.id,
       afterId: after,
       limit: input.pageSize + 1,

@@ -33,6 +33,15 @@ export function pinVisibility(pin: { board: BoardLike; trialOnly?: boolean }): B
   return { ...pin.board, trialOnly: pin.board.trialOnly === true || pin.trialOnly === true };
 }
 
+/**
+ * Which pins of a board the viewer sees, once `boardReadDecision(viewer, board, 'pin', …)` let
+ * them read it: pinVisibility applied to every pin of that board. The owner sees all of them;
+ * anyone else only those that are not trial-only themselves.
+ */
+export function pinsOnReadableBoard(viewer: Viewer, board: BoardLike): { includeTrialOnly: boolean } {
+  return { includeTrialOnly: board.ownerId === viewer.userId };
+}
+
 /** Whether what this viewer creates now is trial-only (they act through a Trial app). */
 export function createsTrialOnly(viewer: Viewer): boolean {
   return viewer.tier === 'TRIAL';
