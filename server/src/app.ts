@@ -26,6 +26,7 @@ import { registerOperationAuth } from './http/operations.js';
 import { RateLimiter, registerRateLimits } from './http/rate-limit.js';
 import { registerCsvQueryArrays } from './http/query-arrays.js';
 import { registerSessions } from './http/session.js';
+import { registerWebApp } from './http/web-app.js';
 import { BookmarkCodec } from './lib/bookmark.js';
 import { MemoryCounterStore, RedisCounterStore, type CounterStore } from './lib/counters.js';
 import type { HostResolver } from './lib/guarded-fetch.js';
@@ -52,11 +53,15 @@ import { OAuthService } from './modules/oauth/service.js';
 import { BoardsRepo } from './modules/boards/repo.js';
 import { registerBoardRoutes } from './modules/boards/routes.js';
 import { BoardsService } from './modules/boards/service.js';
+import { registerBoardWebRoutes } from './modules/boards/web-routes.js';
+import { FeedService } from './modules/feed/service.js';
+import { registerProfileWebRoutes } from './modules/feed/web-routes.js';
 import { registerMediaRoutes } from './modules/media/routes.js';
 import { MediaService, type MediaServiceOptions } from './modules/media/service.js';
 import { LocalDiskStorage } from './modules/media/storage.js';
 import { PinsRepo } from './modules/pins/repo.js';
 import { registerPinRoutes } from './modules/pins/routes.js';
+import { registerPinWebRoutes } from './modules/pins/web-routes.js';
 import { RequestLogRepo } from './modules/request-log/repo.js';
 import { registerRequestLogHook, registerRequestLogRoutes } from './modules/request-log/routes.js';
 import { RequestLogService } from './modules/request-log/service.js';
@@ -98,6 +103,8 @@ export interface BuildAppOptions {
    * rate limit or request log, to measure what those cost.
    */
   benchWithoutApiGuards?: { userId: string; appId: string };
+  /** Folder of the built web app (default web/dist); tests give their own. */
+  webDistDir?: string;
 }
 
 export interface RegisteredOperation {
@@ -274,6 +281,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     analyticsQueries,
     appSandbox,
     callInspector,
+    feed: new FeedService({ pinsRepo, bookmarks }),
   };
 
   const app = Fastify({
@@ -373,7 +381,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerAppSandboxRoutes(app, ctx, appSandbox, callInspector);
   registerAnalyticsControlRoutes(app, ctx, analyticsControl);
   await registerOpenApiRoutes(app);
+  registerPinWebRoutes(app, ctx);
+  registerBoardWebRoutes(app, ctx);
+  registerProfileWebRoutes(app, ctx);
   app.decorate('unimplementedOperations', registerNotImplementedOperations(app));
+  await registerWebApp(app, options.webDistDir);
 
   app.addHook('onClose', async () => {
     analyticsControl.stop();

@@ -11,6 +11,7 @@ import type { AdminService } from './modules/admin/service.js';
 import type { AnalyticsIngestService } from './modules/analytics/ingest-service.js';
 import type { AppsService } from './modules/apps/service.js';
 import type { BoardsService } from './modules/boards/service.js';
+import type { FeedService } from './modules/feed/service.js';
 import type { Mailer } from './modules/email/mailer.js';
 import type { MediaService } from './modules/media/service.js';
 import type { OAuthService } from './modules/oauth/service.js';
@@ -59,4 +60,6 @@ export interface AppContext {
   appSandbox: AppSandboxService;
   /** Bodies of inspected /v5 calls, kept beside the request log (sandbox mode only). */
   callInspector: CallInspector;
+  /** The web app's home feed and a person's pins (modules/feed). */
+  feed: FeedService;
 }

@@ -136,6 +136,20 @@ export class BoardsService {
     return { items: await this.views(viewer, page.items), bookmark: page.bookmark };
   }
 
+  /** A person's boards the viewer may see (the web app's profile page), newest first. */
+  async listOfOwner(viewer: Viewer, ownerId: string, input: PageRequest): Promise<Page<BoardView>> {
+    const scope = `web/user-boards|${viewer.userId}|${ownerId}`;
+    const rows = await this.deps.boardsRepo.listOwned({
+      ownerId,
+      visible: visibleBoardsFor(viewer, 'board', { includeProtected: false }),
+      privacies: null,
+      afterId: afterKey(this.deps.bookmarks, scope, input.bookmark),
+      limit: input.pageSize + 1,
+    });
+    const page = pageOf(this.deps.bookmarks, scope, rows, input.pageSize, (b) => b.id);
+    return { items: await this.views(viewer, page.items), bookmark: page.bookmark };
+  }
+
   /** boards/update: name, description, privacy (PUBLIC or SECRET). */
   async update(viewer: Viewer, boardId: string, input: BoardUpdateInput): Promise<BoardView> {
     const patch: BoardPatch = {};

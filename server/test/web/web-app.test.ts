@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isServerPath } from '../../src/http/web-app.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+
+function fakeBuild(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corkboard-web-dist-'));
+  fs.mkdirSync(path.join(dir, 'assets'));
+  fs.writeFileSync(
+    path.join(dir, 'index.html'),
+    '<!doctype html><title>Corkboard</title><div id="root"></div>',
+  );
+  fs.writeFileSync(path.join(dir, 'assets', 'index-abc123.js'), 'console.log("app")');
+  fs.writeFileSync(path.join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  return dir;
+}
+
+describe('the built web app', () => {
+  let t: TestApp;
+  let dist: string;
+  beforeAll(async () => {
+    dist = fakeBuild();
+    t = await buildTestApp({}, { webDistDir: dist });
+  });
+  afterAll(async () => {
+    await t.close();
+    fs.rmSync(dist, { recursive: true, force: true });
+  });
+
+  it('serves index.html at / and for client routes, revalidated on every load', async () => {
+    for (const url of ['/', '/pin/123', '/board/9?x=1', '/user/alice', '/reset-password?token=abc', '/rx']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['content-type'], url).toMatch(/^text\/html/);
+      expect(res.headers['cache-control'], url).toBe('no-cache');
+      expect(res.body, url).toContain('<div id="root"></div>');
+    }
+  });
+
+  it('serves hashed assets with a year of caching and other files revalidated', async () => {
+    const asset = await t.app.inject({ method: 'GET', url: '/assets/index-abc123.js' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.body).toBe('console.log("app")');
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const icon = await t.app.inject({ method: 'GET', url: '/favicon.svg' });
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('answers a missing asset with a JSON 404, not the app', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/assets/index-old999.js' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ code: 404, message: 'No route for GET /assets/index-old999.js.' });
+  });
+
+  it("never answers the server's own URL space with the app", async () => {
+    for (const url of [
+      '/v5/nothing-here',
+      '/api/nothing-here',
+      '/media/none.jpg',
+      '/_corkboard/x',
+      '/postman/x',
+      '/docs/x',
+    ]) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.headers['content-type'], url).not.toMatch(/text\/html/);
+      expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+    }
+    expect((await t.app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });
+  });
+
+  it('knows which paths are the server’s, by whole segments', () => {
+    expect(isServerPath('/r/123')).toBe(true);
+    expect(isServerPath('/r')).toBe(true);
+    expect(isServerPath('/reset-password')).toBe(false);
+    expect(isServerPath('/api')).toBe(true);
+    expect(isServerPath('/apidocs')).toBe(false);
+    expect(isServerPath('/v5/pins')).toBe(true);
+    expect(isServerPath('/oauth/')).toBe(true);
+    expect(isServerPath('/healthy')).toBe(false);
+  });
+});
+
+describe('a server without a web build', () => {
+  let t: TestApp;
+  let missing: string;
+  beforeAll(async () => {
+    missing = path.join(os.tmpdir(), `corkboard-no-dist-${process.pid}`);
+    t = await buildTestApp({}, { webDistDir: missing });
+  });
+  afterAll(() => t.close());
+
+  it('still starts, serves the API, and says how to build the app', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    const res = await t.app.inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().message).toMatch(/web app is not built.*npm run build/);
+    const api = await t.app.inject({ method: 'GET', url: '/api/nothing-here' });
+    expect(api.statusCode).toBe(404);
+  });
+});

