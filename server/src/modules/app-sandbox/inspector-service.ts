@@ -1,3 +1,4 @@
+import { BatchWriter } from '../../lib/batch-writer.js';
 import { notFound } from '../../lib/errors.js';
 import type { RequestLogService } from '../request-log/service.js';
 import type { InspectedBodies, InspectedBodiesRepo, InspectedCall } from './repo.js';
@@ -20,49 +21,36 @@ const MAX_BUFFERED = 2000;
  * the log trimmed are dropped with it).
  */
 export class CallInspector {
-  private buffer: InspectedBodies[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private writing: Promise<void> | null = null;
+  private readonly writer: BatchWriter<InspectedBodies>;
 
-  constructor(private readonly options: CallInspectorOptions) {}
+  constructor(private readonly options: CallInspectorOptions) {
+    this.writer = new BatchWriter({
+      name: 'call inspector',
+      flushMs: options.flushMs,
+      maxBuffered: options.maxBuffered ?? MAX_BUFFERED,
+      log: options.log,
+      // A body's call must be in the request log before it (orphans are trimmed).
+      write: async (batch) => {
+        await options.requestLog.flush();
+        await options.repo.writeBatch(batch);
+      },
+    });
+  }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.flush(), this.options.flushMs);
-    this.timer.unref();
+    this.writer.start();
   }
 
   record(bodies: InspectedBodies): void {
-    this.buffer.push(bodies);
-    const max = this.options.maxBuffered ?? MAX_BUFFERED;
-    if (this.buffer.length > max) this.buffer.splice(0, this.buffer.length - max);
+    this.writer.push(bodies);
   }
 
-  async flush(): Promise<void> {
-    while (this.writing) await this.writing;
-    if (this.buffer.length === 0) return;
-    const batch = this.buffer;
-    this.buffer = [];
-    this.writing = this.options.requestLog
-      .flush()
-      .then(() => this.options.repo.writeBatch(batch))
-      .catch((error: unknown) => {
-        this.buffer = batch.concat(this.buffer);
-        this.options.log.warn(
-          { err: (error as Error).message, pending: this.buffer.length },
-          'call inspector: writing bodies failed; retrying on the next tick',
-        );
-      })
-      .finally(() => {
-        this.writing = null;
-      });
-    await this.writing;
+  flush(): Promise<void> {
+    return this.writer.flush();
   }
 
-  async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.flush();
+  close(): Promise<void> {
+    return this.writer.close();
   }
 
   /** One call of the app's log with its bodies, for the app's owner or an admin. */

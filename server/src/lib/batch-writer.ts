@@ -1,0 +1,91 @@
+export interface BatchWriterOptions<T> {
+  /** Writes one batch (database work only); a rejection keeps the batch for the next tick. */
+  write: (batch: T[]) => Promise<void>;
+  /** How often the buffer is written, in milliseconds. */
+  flushMs: number;
+  /** Items held at most; past it the oldest are dropped, with a warning now and then. */
+  maxBuffered: number;
+  /** Names the writer in warnings, e.g. "request log". */
+  name: string;
+  log: { warn(details: object, message: string): void };
+}
+
+/**
+ * A bounded in-memory buffer written in batches by a timer, off the request path: `push` never
+ * waits on the database; a failed write puts its batch back in front for the next tick; `close`
+ * writes what is left, so nothing acknowledged is lost on a graceful shutdown.
+ */
+export class BatchWriter<T> {
+  private buffer: T[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> | null = null;
+  private dropped = 0;
+
+  constructor(private readonly options: BatchWriterOptions<T>) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.flush(), this.options.flushMs);
+    this.timer.unref();
+  }
+
+  push(item: T): void {
+    this.buffer.push(item);
+    if (this.buffer.length > this.options.maxBuffered) this.dropOldest();
+  }
+
+  pushAll(items: readonly T[]): void {
+    for (const item of items) this.buffer.push(item);
+    if (this.buffer.length > this.options.maxBuffered) this.dropOldest();
+  }
+
+  /** Items waiting to be written. */
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Writes everything buffered now; concurrent calls wait for the same write. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.writing = this.options
+      .write(batch)
+      .catch((error: unknown) => {
+        // Back in front of anything pushed meanwhile; the next tick retries.
+        this.buffer = batch.concat(this.buffer);
+        if (this.buffer.length > this.options.maxBuffered) this.dropOldest();
+        this.options.log.warn(
+          { err: (error as Error).message, pending: this.buffer.length },
+          `${this.options.name}: writing a batch failed; retrying on the next tick`,
+        );
+      })
+      .finally(() => {
+        this.writing = null;
+      });
+    await this.writing;
+  }
+
+  /** Stops the timer and writes what is left (one retry if the first write fails). */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+    if (this.buffer.length > 0) await this.flush();
+  }
+
+  private dropOldest(): void {
+    const excess = this.buffer.length - this.options.maxBuffered;
+    this.buffer.splice(0, excess);
+    const before = this.dropped;
+    this.dropped += excess;
+    // One warning per thousand dropped, not one per item.
+    if (before === 0 || Math.floor(before / 1000) !== Math.floor(this.dropped / 1000)) {
+      this.options.log.warn(
+        { dropped: this.dropped },
+        `${this.options.name}: the buffer is full (the database is not keeping up); dropping the oldest entries`,
+      );
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { BatchWriter } from '../../src/lib/batch-writer.js';
+
+function writer(options: { fail?: () => boolean; maxBuffered?: number } = {}) {
+  const written: number[][] = [];
+  const warnings: string[] = [];
+  const w = new BatchWriter<number>({
+    name: 'test log',
+    flushMs: 60_000,
+    maxBuffered: options.maxBuffered ?? 100,
+    log: { warn: (_details, message) => warnings.push(message) },
+    write: async (batch) => {
+      if (options.fail?.()) throw new Error('database is down');
+      written.push(batch);
+    },
+  });
+  return { w, written, warnings };
+}
+
+describe('BatchWriter', () => {
+  it('writes what was pushed, in order, in one batch per flush', async () => {
+    const { w, written } = writer();
+    w.push(1);
+    w.pushAll([2, 3]);
+    expect(w.pending).toBe(3);
+    await w.flush();
+    w.push(4);
+    await w.close();
+    expect(written).toEqual([[1, 2, 3], [4]]);
+    expect(w.pending).toBe(0);
+  });
+
+  it('keeps a failed batch in front of newer items and writes it on the next flush', async () => {
+    let down = true;
+    const { w, written, warnings } = writer({ fail: () => down });
+    w.pushAll([1, 2]);
+    await w.flush();
+    expect(written).toEqual([]);
+    expect(warnings[0]).toContain('test log: writing a batch failed');
+    w.push(3);
+    down = false;
+    await w.flush();
+    expect(written).toEqual([[1, 2, 3]]);
+  });
+
+  it('drops the oldest items past its bound, with a warning', async () => {
+    const { w, written, warnings } = writer({ maxBuffered: 3 });
+    w.pushAll([1, 2, 3, 4, 5]);
+    await w.flush();
+    expect(written).toEqual([[3, 4, 5]]);
+    expect(warnings.some((m) => m.includes('dropping the oldest'))).toBe(true);
+  });
+
+  it('lets concurrent flushes share one write', async () => {
+    const { w, written } = writer();
+    w.pushAll([1, 2]);
+    await Promise.all([w.flush(), w.flush(), w.flush()]);
+    expect(written).toEqual([[1, 2]]);
+  });
+});
