@@ -235,6 +235,31 @@ export function createProgram(): Command {
 
   registerBackupCommands(program);
   registerSandboxCommands(program);
+
+  const analytics = program.command('analytics').description('Analytics');
+  analytics
+    .command('simulate')
+    .description(
+      "Write believable analytics history for a user's pins (daily and weekly rhythm, a long tail, video watch times)",
+    )
+    .requiredOption('--user <name>', 'username')
+    .option('--days <n>', 'days of history, ending yesterday (UTC)', '90')
+    .option('--seed <n>', 'random seed: the same seed gives the same history', '1')
+    .option('--daily-impressions <n>', 'mean impressions a weekday, account-wide (default: 25 per pin)')
+    .option('--today <YYYY-MM-DD>', 'simulate as if today were this UTC day')
+    .action(
+      async (options: {
+        user: string;
+        days: string;
+        seed: string;
+        dailyImpressions?: string;
+        today?: string;
+      }) => {
+        const { runSimulateCommand } = await import('./modules/analytics/simulate-command.js');
+        process.exitCode = await runSimulateCommand(configOrExit(), options);
+      },
+    );
+
   return program;
 }
 
