@@ -40,6 +40,10 @@ import { registerAdminRoutes } from './modules/admin/routes.js';
 import { AdminService } from './modules/admin/service.js';
 import { AnalyticsIngestRepo } from './modules/analytics/ingest-repo.js';
 import { AnalyticsIngestService } from './modules/analytics/ingest-service.js';
+import { registerBeaconRoutes } from './modules/analytics/beacon-routes.js';
+import { LiveAnalytics } from './modules/analytics/ingest-live.js';
+import { AnalyticsRetention, AnalyticsRetentionRepo } from './modules/analytics/retention.js';
+import { registerRedirectRoutes } from './modules/analytics/redirect-routes.js';
 import { Mailer } from './modules/email/mailer.js';
 import { OutboxRepo } from './modules/email/repo.js';
 import { registerAccountRoutes } from './modules/accounts/routes.js';
@@ -212,6 +216,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const analyticsIngest = new AnalyticsIngestService({
     repo: new AnalyticsIngestRepo(database.db, database.dialect),
     ids,
+    flushMs: config.analytics.flushMs,
     log: { warn: (details, message) => late.log?.warn(details, message) },
   });
   analyticsIngest.start();
@@ -380,6 +385,20 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerAnalyticsRoutes(app, ctx);
   registerAppSandboxRoutes(app, ctx, appSandbox, callInspector);
   registerAnalyticsControlRoutes(app, ctx, analyticsControl);
+  const liveAnalytics = new LiveAnalytics({
+    pins,
+    ingest: analyticsIngest,
+    counters,
+    beaconPerMinute: config.analytics.beaconPerMinute,
+  });
+  registerBeaconRoutes(app, ctx, liveAnalytics);
+  registerRedirectRoutes(app, ctx, liveAnalytics);
+  const analyticsRetention = new AnalyticsRetention({
+    repo: new AnalyticsRetentionRepo(database.db),
+    retentionDays: config.analytics.retentionDays,
+    log: app.log,
+  });
+  analyticsRetention.start();
   await registerOpenApiRoutes(app);
   registerPinWebRoutes(app, ctx);
   registerBoardWebRoutes(app, ctx);
@@ -390,6 +409,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.addHook('onClose', async () => {
     analyticsControl.stop();
     await mailer.close();
+    await analyticsRetention.stop();
     await analyticsIngest
       .close()
       .catch((error: Error) => app.log.warn({ err: error.message }, 'analytics: final write failed'));

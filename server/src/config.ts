@@ -50,6 +50,14 @@ export interface Config {
   requestLogFlushMs: number;
   /** How long a token that authenticated is trusted without reading it again; 0 turns the cache off. */
   tokenCacheSeconds: number;
+  analytics: {
+    /** Raw events older than this many days are pruned; the daily roll-ups are kept. */
+    retentionDays: number;
+    /** Beacon requests (`POST /api/analytics/events`) a minute per client address. */
+    beaconPerMinute: number;
+    /** How often events from live traffic (beacon, redirect, saves) are written, in milliseconds. */
+    flushMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -173,6 +181,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     },
     requestLogFlushMs: int('REQUEST_LOG_FLUSH_MS', 200, 10, 60_000),
     tokenCacheSeconds: int('TOKEN_CACHE_SECONDS', 10, 0, 300),
+    analytics: {
+      retentionDays: int('ANALYTICS_RETENTION_DAYS', 400, 1, 36_500),
+      beaconPerMinute: int('ANALYTICS_BEACON_PER_MINUTE', 240, 1, 1_000_000),
+      flushMs: int('ANALYTICS_FLUSH_MS', 1000, 10, 60_000),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...config, ...overrides };

@@ -84,6 +84,33 @@ describe('the demo seed', () => {
     expect((await get(`/v5/boards/${secret.id}`, aliceToken)).statusCode).toBe(404);
   });
 
+  it('gives the demo account 90 days of analytics on its pins, and alice none', async () => {
+    const db = t.app.ctx.database.db;
+    const demoUser = (await t.app.ctx.accounts.getByUsername('demo'))!;
+    const alice = (await t.app.ctx.accounts.getByUsername('alice'))!;
+    const days = await db
+      .selectFrom('analytics_account_daily')
+      .select(['day', (eb) => eb.fn.sum<string>('impression').as('impressions')])
+      .where('user_id', '=', demoUser.id)
+      .groupBy('day')
+      .execute();
+    expect(days.length).toBe(90);
+    expect(days.every((d) => Number(d.impressions) > 0)).toBe(true);
+    const pins = await db
+      .selectFrom('analytics_account_pin_daily')
+      .select('pin_id')
+      .distinct()
+      .where('user_id', '=', demoUser.id)
+      .execute();
+    expect(pins.length).toBeGreaterThanOrEqual(30);
+    const aliceRows = await db
+      .selectFrom('analytics_account_daily')
+      .select('day')
+      .where('user_id', '=', alice.id)
+      .execute();
+    expect(aliceRows).toEqual([]);
+  });
+
   it('does nothing on a second start and hands back the same credentials', async () => {
     const again = await seedDemoIfEmpty(t.app);
     expect(again).toEqual({ ...demo, created: false });

@@ -119,13 +119,13 @@ export class AnalyticsIngestRepo {
    * already stored (or repeated in the batch) are not appended; `rollupsFor` is then asked for
    * the roll-ups of the events that were, so a duplicate never reaches a total.
    */
-  async write(
-    events: readonly RawEventRow[],
-    rollupsFor: (accepted: readonly RawEventRow[]) => { accountPin: RollupRow[]; account: RollupRow[] },
+  async write<Row extends RawEventRow>(
+    events: readonly Row[],
+    rollupsFor: (accepted: readonly Row[]) => { accountPin: RollupRow[]; account: RollupRow[] },
   ): Promise<{ accepted: number; duplicates: number }> {
     return this.db.transaction().execute(async (trx) => {
-      const plain: RawEventRow[] = [];
-      const keyed = new Map<string, RawEventRow>();
+      const plain: Row[] = [];
+      const keyed = new Map<string, Row>();
       let duplicates = 0;
       for (const event of events) {
         if (event.dedupeKey === null) plain.push(event);

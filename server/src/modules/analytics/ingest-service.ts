@@ -43,7 +43,12 @@ const DEFAULT_FLUSH_MS = 1000;
 const DEFAULT_MAX_BUFFERED = 100_000;
 const METRIC_INDEX = new Map<string, number>(METRIC_COLUMNS.map((c, i) => [c, i]));
 
-/** A validated event with what ingestion resolved: owner, format, and who sees it how. */
+/** A raw row on its way in, with the pin it is about (null for an account event). */
+interface PendingRow extends RawEventRow {
+  pin: PinFacts | null;
+}
+
+/** A validated event with what ingestion resolved: its owner and pin. */
 interface Resolved {
   input: AnalyticsEventInput;
   ownerId: string;
@@ -140,7 +145,8 @@ export class AnalyticsIngestService {
 
   private async recordBatch(events: readonly AnalyticsEventInput[]): Promise<IngestResult> {
     const { repo } = this.options;
-    const valid = events.filter(isWellFormed);
+    const ids = new IdCheck();
+    const valid = events.filter((event) => isWellFormed(event, ids));
     const pinIds = new Set<string>();
     const accountIds = new Set<string>();
     for (const event of valid) {
@@ -163,13 +169,10 @@ export class AnalyticsIngestService {
     if (resolved.length === 0) return { accepted: 0, duplicates: 0, rejected };
 
     const claimantsOf = await this.claimantsByLink(pins);
-    const byRawId = new Map<string, Resolved>();
-    const rows: RawEventRow[] = resolved.map((r) => {
-      const id = this.options.ids.next();
-      byRawId.set(id, r);
+    const rows: PendingRow[] = resolved.map((r) => {
       const occurredAt = r.input.occurredAt.toISOString();
       return {
-        id,
+        id: this.options.ids.next(),
         eventType: r.input.type,
         pinId: r.input.pinId,
         ownerId: r.ownerId,
@@ -179,9 +182,10 @@ export class AnalyticsIngestService {
         occurredAt,
         day: occurredAt.slice(0, 10),
         dedupeKey: r.input.dedupeKey ?? null,
+        pin: r.pin,
       };
     });
-    const result = await repo.write(rows, (accepted) => rollUp(accepted, byRawId, claimantsOf));
+    const result = await repo.write(rows, (accepted) => rollUp(accepted, claimantsOf));
     return { ...result, rejected };
   }
 
@@ -205,19 +209,33 @@ export class AnalyticsIngestService {
   }
 }
 
-function isWellFormed(event: AnalyticsEventInput): boolean {
+/** isValidId, remembered for the batch (the same pins and viewers come back many times). */
+class IdCheck {
+  private readonly seen = new Map<string, boolean>();
+
+  valid(id: string): boolean {
+    let ok = this.seen.get(id);
+    if (ok === undefined) {
+      ok = typeof id === 'string' && isValidId(id);
+      this.seen.set(id, ok);
+    }
+    return ok;
+  }
+}
+
+function isWellFormed(event: AnalyticsEventInput, ids: IdCheck): boolean {
   if (!isAnalyticsEventType(event.type) || !isAppType(event.appType)) return false;
   if (!(event.occurredAt instanceof Date) || Number.isNaN(event.occurredAt.getTime())) return false;
-  if (event.viewerId !== null && !isValidId(event.viewerId)) return false;
+  if (event.viewerId !== null && !ids.valid(event.viewerId)) return false;
   if (
     event.dedupeKey !== undefined &&
     (event.dedupeKey === '' || event.dedupeKey.length > MAX_DEDUPE_KEY_LENGTH)
   )
     return false;
   if (event.pinId === null) {
-    if (!ACCOUNT_EVENT_TYPES.has(event.type) || event.ownerId === undefined || !isValidId(event.ownerId))
+    if (!ACCOUNT_EVENT_TYPES.has(event.type) || event.ownerId === undefined || !ids.valid(event.ownerId))
       return false;
-  } else if (!isValidId(event.pinId)) return false;
+  } else if (!ids.valid(event.pinId)) return false;
   if (DURATION_EVENT_TYPES.has(event.type)) {
     const value = event.value;
     if (value === undefined || !Number.isInteger(value) || value < 0 || value > MAX_DURATION_MS) return false;
@@ -231,8 +249,7 @@ function valueOf(event: AnalyticsEventInput): number {
 
 /** Sums accepted events into roll-up rows: one per distinct key, for the owner and each other claimant. */
 function rollUp(
-  accepted: readonly RawEventRow[],
-  byRawId: Map<string, Resolved>,
+  accepted: readonly PendingRow[],
   claimantsOf: Map<string, Set<string>>,
 ): { accountPin: RollupRow[]; account: RollupRow[] } {
   const accountPin = new Map<string, RollupRow>();
@@ -241,7 +258,7 @@ function rollUp(
     target: Map<string, RollupRow>,
     userId: string,
     pinId: string | null,
-    row: RawEventRow,
+    row: PendingRow,
     source: Source,
     claimed: number,
     pinFormat: string,
@@ -266,7 +283,7 @@ function rollUp(
   };
 
   for (const row of accepted) {
-    const { pin } = byRawId.get(row.id)!;
+    const { pin } = row;
     const metric = METRIC_INDEX.get(METRIC_COLUMN_OF[row.eventType as keyof typeof METRIC_COLUMN_OF])!;
     if (pin === null) {
       // An account event without a pin: the account's own, unclaimed, no pin format.

@@ -7,7 +7,12 @@ import type { Config } from '../../config.js';
 import type { App } from '../../http/types.js';
 import type { Scope } from '../tokens/scopes.js';
 import { ALL_SCOPES } from '../tokens/scopes.js';
+import { AnalyticsSimulator } from '../analytics/simulator.js';
 import { demoImage } from './images.js';
+
+const DEMO_ANALYTICS_DAYS = 90;
+/** Small enough that seeding stays a matter of seconds (about 40,000 events). */
+const DEMO_DAILY_IMPRESSIONS = 400;
 
 export interface DemoInfo {
   token: string;
@@ -96,7 +101,8 @@ function writeOwnerOnly(file: string, contents: string): void {
 /**
  * First start in sandbox mode: a business account `demo` (an admin) and a personal account
  * `alice`, several boards (one secret, one with sections) and about 60 pins with images drawn
- * locally, all created through the public API so the demo exercises the real code paths.
+ * locally, all created through the public API so the demo exercises the real code paths; then
+ * 90 days of simulated analytics for `demo` (modules/analytics/simulator.ts).
  * Later starts read the saved credentials and token back for the banner.
  */
 export async function seedDemoIfEmpty(app: App): Promise<DemoInfo> {
@@ -202,6 +208,13 @@ export async function seedDemoIfEmpty(app: App): Promise<DemoInfo> {
     bar.stop();
   }
   await ctx.tokens.revoke(aliceToken.id);
+  // 90 days of believable analytics for the demo business account, so its dashboards are full at once.
+  await AnalyticsSimulator.for(ctx).run({
+    userId: demo.id,
+    days: DEMO_ANALYTICS_DAYS,
+    seed: 1,
+    dailyImpressions: DEMO_DAILY_IMPRESSIONS,
+  });
 
   writeOwnerOnly(credentialsFile, JSON.stringify(passwords, null, 2) + '\n');
   writeOwnerOnly(tokenFile, demoToken.token + '\n');

@@ -5,6 +5,8 @@ import { AdAccountQuery, ErrorSchema, PageQuery, Paginated } from '../../http/sc
 import type { App } from '../../http/types.js';
 import { StringEnum } from '../boards/schemas.js';
 import { pinMetricsOptions } from '../analytics/routes.js';
+import { appTypeFromUserAgent } from '../analytics/app-type.js';
+import { saveEvent } from '../analytics/ingest-live.js';
 import { presentPin } from './presenter.js';
 import {
   CreativeTypesQuery,
@@ -201,6 +203,10 @@ export function registerPinRoutes(app: App, ctx: AppContext): void {
         boardSectionId: request.body.board_section_id,
         appId: caller.appId,
       });
+      if (pin.parentPinId) {
+        const appType = appTypeFromUserAgent(request.headers['user-agent']);
+        ctx.analyticsIngest.enqueue([saveEvent(pin.parentPinId, caller.userId, appType)]);
+      }
       return reply.status(201).send(presentPin(pin, { viewerId: caller.userId, urlFor }));
     },
   );
