@@ -390,6 +390,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     ingest: analyticsIngest,
     counters,
     beaconPerMinute: config.analytics.beaconPerMinute,
+    now: () => clock.now(),
   });
   registerBeaconRoutes(app, ctx, liveAnalytics);
   registerRedirectRoutes(app, ctx, liveAnalytics);

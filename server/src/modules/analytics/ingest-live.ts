@@ -71,8 +71,14 @@ export class LiveAnalytics {
       ingest: Pick<AnalyticsIngestService, 'enqueue'>;
       counters: CounterStore;
       beaconPerMinute: number;
+      /** The server's "now" (the sandbox can set its day, see lib/clock.ts). */
+      now?: () => Date;
     },
   ) {}
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
 
   /**
    * A beacon batch: rate limited per client address, each event checked on its own (type,
@@ -100,7 +106,7 @@ export class LiveAnalytics {
       }
       return found;
     };
-    const now = new Date();
+    const now = this.now();
     const accepted: AnalyticsEventInput[] = [];
     const rejected: BeaconResult['rejected'] = [];
     for (const [index, item] of input.events.entries()) {
@@ -177,7 +183,7 @@ export class LiveAnalytics {
           pinId: pin.id,
           viewerId: input.viewer.userId,
           appType: input.appType,
-          occurredAt: new Date(),
+          occurredAt: this.now(),
         },
       ]);
     }
