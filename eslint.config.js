@@ -7,7 +7,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['server/src/**/*.ts', 'server/test/**/*.ts'],
+    files: ['server/src/**/*.ts', 'server/test/**/*.ts', 'e2e/**/*.ts'],
     languageOptions: {
       parserOptions: { project: ['./server/tsconfig.test.json'], tsconfigRootDir: import.meta.dirname },
     },

@@ -66,6 +66,8 @@ import { LocalDiskStorage } from './modules/media/storage.js';
 import { PinsRepo } from './modules/pins/repo.js';
 import { registerPinRoutes } from './modules/pins/routes.js';
 import { registerPinWebRoutes } from './modules/pins/web-routes.js';
+import { registerPostmanRoutes } from './modules/postman/routes.js';
+import { PostmanService } from './modules/postman/service.js';
 import { RequestLogRepo } from './modules/request-log/repo.js';
 import { registerRequestLogHook, registerRequestLogRoutes } from './modules/request-log/routes.js';
 import { RequestLogService } from './modules/request-log/service.js';
@@ -125,6 +127,8 @@ declare module 'fastify' {
     operations: RegisteredOperation[];
     /** operationIds of the reference spec this server answers 501 for. */
     unimplementedOperations: string[];
+    /** The Postman collection and environments built from our OpenAPI. */
+    postman: PostmanService;
   }
 }
 
@@ -404,6 +408,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerPinWebRoutes(app, ctx);
   registerBoardWebRoutes(app, ctx);
   registerProfileWebRoutes(app, ctx);
+  const postman = new PostmanService(app);
+  app.decorate('postman', postman);
+  registerPostmanRoutes(app, postman);
   app.decorate('unimplementedOperations', registerNotImplementedOperations(app));
   await registerWebApp(app, options.webDistDir);
 

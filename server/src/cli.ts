@@ -133,6 +133,55 @@ export function createProgram(): Command {
       }
     });
 
+  program
+    .command('postman')
+    .description(
+      'Write the Postman collection (collection.json) and environment (environment.json) for this server; --user puts a fresh access token in the environment',
+    )
+    .requiredOption('--out <dir>', 'directory to write them to (created if missing)')
+    .option('--user <name>', 'username whose new access token goes into the environment')
+    .action(async (options: { out: string; user?: string }) => {
+      const config = configOrExit();
+      const app = await buildApp(config, { logger: false });
+      try {
+        await app.ready();
+        let environment;
+        if (options.user) {
+          const user = await app.ctx.accounts.getByUsername(options.user);
+          if (!user) {
+            console.error(
+              `No user named "${options.user}". Start the server once to seed the demo, or sign up first.`,
+            );
+            process.exitCode = 1;
+            return;
+          }
+          environment = await app.postman.environmentFor(user.id);
+        } else {
+          const { buildPostmanEnvironment } = await import('./modules/postman/collection.js');
+          environment = buildPostmanEnvironment({ baseUrl: config.publicUrl, accessToken: '' });
+        }
+        const collection = await app.postman.getCollection();
+        fs.mkdirSync(options.out, { recursive: true });
+        fs.writeFileSync(
+          path.join(options.out, 'collection.json'),
+          JSON.stringify(collection, null, 2) + '\n',
+        );
+        fs.writeFileSync(
+          path.join(options.out, 'environment.json'),
+          JSON.stringify(environment, null, 2) + '\n',
+          {
+            mode: 0o600,
+          },
+        );
+        console.log(
+          `Wrote ${path.join(options.out, 'collection.json')} and ${path.join(options.out, 'environment.json')}` +
+            (options.user ? ` (with a new access token for ${options.user})` : ' (set access_token in it)'),
+        );
+      } finally {
+        await app.close();
+      }
+    });
+
   const apps = program.command('apps').description('Developer apps');
   apps
     .command('create')
