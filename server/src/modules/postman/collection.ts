@@ -17,7 +17,11 @@ const PATH_VARIABLES: Record<string, string> = {
 };
 
 /** Query parameters whose value is a collection variable (set by the collection's pre-request script). */
-const QUERY_VARIABLES: Record<string, string> = { start_date: '{{start_date}}', end_date: '{{end_date}}' };
+const QUERY_VARIABLES: Record<string, string> = {
+  start_date: '{{start_date}}',
+  end_date: '{{end_date}}',
+  pin_ids: '{{pin_id}}',
+};
 
 /** The id a create request's response gives, kept for the requests after it. */
 const CAPTURES: Record<string, { variable: string; field: string }> = {
