@@ -175,7 +175,7 @@ function runNewman(options: newman.NewmanRunOptions, captured: Captured[]): Prom
       }
       const item = args.item;
       captured.push({
-        item: item.name,
+        item: item.name ?? '(a request sent by a script)',
         folder: folderOf.get(item.id) ?? '',
         method: args.request.method,
         path: '/' + args.request.url.path.join('/'),
