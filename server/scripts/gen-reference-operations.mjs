@@ -21,6 +21,8 @@ export function referenceOperations(spec) {
         method: method.toUpperCase(),
         path: p,
         operationId: op.operationId,
+        // The spec's first tag: the area of the API it belongs to (boards, pins, user_account, …).
+        tag: op.tags?.[0] ?? null,
         rateLimitCategory: op['x-ratelimit-category'] ?? null,
         // Whether a client-credentials (pinc_) token may call it, as the spec's security lists.
         clientCredentials: security.some((s) => 'client_credentials' in s),

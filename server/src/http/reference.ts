@@ -4,6 +4,8 @@ export interface ReferenceOperation {
   method: string;
   path: string;
   operationId: string;
+  /** The spec's first tag (boards, pins, user_account, …). */
+  tag: string | null;
   /** The spec's x-ratelimit-category (e.g. org_read): operations in one category share a quota. */
   rateLimitCategory: string | null;
   /** Whether the spec's security lets a client-credentials token call it. */
