@@ -48,6 +48,7 @@ describe('the web app JSON under /api', () => {
       board: { name: 180, description: 500 },
       password: { min: 8, max: 200 },
       username: { pattern: '^[A-Za-z0-9_]{3,30}$' },
+      image: { max_bytes: 20 * 1024 * 1024, content_types: ['image/jpeg', 'image/png'] },
     });
   });
 

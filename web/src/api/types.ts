@@ -72,4 +72,5 @@ export interface Limits {
   board: { name: number; description: number };
   password: { min: number; max: number };
   username: { pattern: string };
+  image: { max_bytes: number; content_types: string[] };
 }

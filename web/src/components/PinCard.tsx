@@ -20,9 +20,8 @@ export function PinCard({
   const image = responsiveImage(pin, placement.width);
   const ref = useRef<HTMLAnchorElement>(null);
   useEffect(() => (ref.current ? observeImpression(ref.current, pin.id) : undefined), [pin.id]);
-  const name = pin.title || pin.alt_text || 'Untitled pin';
   return (
-    <Link ref={ref} to={`/pin/${pin.id}`} className="pin-card" aria-label={name}>
+    <Link ref={ref} to={`/pin/${pin.id}`} className="pin-card">
       <div
         className="pin-card-image"
         style={{ height: placement.imageHeight, backgroundColor: placeholderColor(pin) }}
@@ -32,7 +31,7 @@ export function PinCard({
             src={image.src}
             srcSet={image.srcSet || undefined}
             sizes={image.sizes || undefined}
-            alt={pin.alt_text ?? pin.title ?? ''}
+            alt={pin.alt_text ?? (pin.title ? '' : 'Untitled pin')}
             width={placement.width}
             height={placement.imageHeight}
             loading={eager ? 'eager' : 'lazy'}

@@ -32,6 +32,10 @@ const LimitsSchema = Type.Object(
     username: Type.Object({
       pattern: Type.String({ description: 'Regular expression a username matches.' }),
     }),
+    image: Type.Object({
+      max_bytes: Type.Integer({ description: 'Largest image file the web app can upload.' }),
+      content_types: Type.Array(Type.String(), { description: 'Image types accepted.' }),
+    }),
   },
   { $id: 'WebLimits', description: 'Field limits the server enforces, for forms to check as people type.' },
 );
@@ -67,6 +71,14 @@ export function registerPinWebRoutes(app: App, ctx: AppContext): void {
         board: { name: BOARD_NAME_MAX, description: BOARD_DESCRIPTION_MAX },
         password: { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH },
         username: { pattern: USERNAME_PATTERN.source },
+        image: {
+          // Sent as base64 in a JSON body: 4 characters for every 3 bytes, under the body limit.
+          max_bytes: Math.min(
+            ctx.config.image.maxBytes,
+            Math.floor(((ctx.config.bodyLimitBytes - 64 * 1024) * 3) / 4),
+          ),
+          content_types: ['image/jpeg', 'image/png'],
+        },
       };
     },
   );
