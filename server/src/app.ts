@@ -101,6 +101,8 @@ export interface BuildAppOptions {
   /** Test hooks for website verification: host resolver for the guarded fetch, DNS TXT lookups. */
   websites?: { resolve?: HostResolver; resolveTxt?: TxtResolver };
   logger?: boolean;
+  /** Logs go to stderr (ephemeral mode keeps stdout for its one JSON line). */
+  logToStderr?: boolean;
   /** Prefix of the rate-limit keys in Redis (default `corkboard:rl:`); tests give each run its own. */
   counterKeyPrefix?: string;
   /**
@@ -294,7 +296,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   };
 
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel },
+    logger:
+      options.logger === false
+        ? false
+        : { level: config.logLevel, ...(options.logToStderr ? { stream: process.stderr } : {}) },
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: config.bodyLimitBytes,
     ajv: {

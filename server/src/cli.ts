@@ -41,8 +41,18 @@ export function createProgram(): Command {
     .command('serve', { isDefault: true })
     .description('Migrate the database, seed the demo on first start (sandbox mode) and serve HTTP')
     .option('--port <port>', 'port to listen on (overrides PORT)')
-    .action(async (options: { port?: string }) => {
+    .option(
+      '--ephemeral',
+      'sandbox only: state in a temp folder deleted on exit, one JSON line on stdout (URL, tokens), logs on stderr',
+      false,
+    )
+    .option('--fixture <file>', 'with --ephemeral: load this fixture (docs/fixtures.md)')
+    .action(async (options: { port?: string; ephemeral: boolean; fixture?: string }) => {
       const config = configOrExit();
+      if (options.ephemeral || options.fixture) {
+        await serveEphemeralOrExit(config, options);
+        return;
+      }
       if (options.port !== undefined) config.port = Number(options.port);
       const app = await buildApp(config);
       const { seedDemoIfEmpty, printBanner } = await import('./modules/demo/seed.js');
@@ -312,8 +322,73 @@ export function createProgram(): Command {
   return program;
 }
 
-/** Sandbox tools: `corkboard reset` (sandbox mode only). */
+async function serveEphemeralOrExit(
+  config: Config,
+  options: { port?: string; ephemeral: boolean; fixture?: string },
+): Promise<void> {
+  const { serveEphemeral, EphemeralError } = await import('./modules/sandbox/ephemeral.js');
+  if (!options.ephemeral) {
+    console.error('--fixture loads into an ephemeral server only: add --ephemeral.');
+    process.exit(1);
+  }
+  try {
+    await serveEphemeral(config, options);
+  } catch (error) {
+    console.error(error instanceof EphemeralError || error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}
+
+/** Sandbox tools: `corkboard reset`, `corkboard fixture export`. */
 function registerSandboxCommands(program: Command): void {
+  const fixture = program.command('fixture').description('Fixtures for ephemeral servers (docs/fixtures.md)');
+  fixture
+    .command('export')
+    .description(
+      'Write the current users, apps, boards, sections and pins as a fixture, with NEW token values (stored tokens are only hashes)',
+    )
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option(
+      '--token <user=token>',
+      'use this pina_ token for this user instead of minting one; repeat for more',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .action(async (options: { out?: string; token: string[] }) => {
+      const config = configOrExit();
+      const tokens: Record<string, string> = {};
+      for (const pair of options.token) {
+        const match = /^([A-Za-z0-9_]{3,30})=(pina_[A-Za-z0-9_-]{16,200})$/.exec(pair);
+        if (!match) {
+          console.error(`--token takes USER=pina_… (got "${pair}").`);
+          process.exitCode = 1;
+          return;
+        }
+        tokens[match[1]!] = match[2]!;
+      }
+      const { exportFixture } = await import('./modules/sandbox/fixtures.js');
+      const { FixtureError } = await import('./modules/sandbox/fixture-format.js');
+      const app = await buildApp(config, { logger: false });
+      try {
+        const text = JSON.stringify(await exportFixture(app, { tokens }), null, 2) + '\n';
+        if (options.out) {
+          fs.writeFileSync(options.out, text, { mode: 0o600 });
+          console.error(`Fixture written to ${options.out} (it holds tokens: keep it private).`);
+        } else {
+          process.stdout.write(text);
+        }
+      } catch (error) {
+        if (error instanceof FixtureError) {
+          console.error(error.message);
+          process.exitCode = 1;
+          return;
+        }
+        throw error;
+      } finally {
+        await app.close();
+      }
+    });
+
   program
     .command('reset')
     .description('Sandbox only: delete every row and media file, then seed the demo again')

@@ -44,7 +44,7 @@ export interface AppWithSecret {
 
 const appNotFound = () => notFound('App not found.');
 
-function hashSecret(secret: string): string {
+export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
