@@ -10,6 +10,8 @@ import {
   VIDEO_METRIC_TYPES,
   addSums,
   columnsFor,
+  countTypes,
+  metricValues,
   type MetricColumn,
   type MetricSums,
   type MetricType,
@@ -191,11 +193,6 @@ function statusOf(day: Day, range: DayRange, existsFrom: Day, before: DataStatus
   return 'READY';
 }
 
-/** Metric values of `types` over `sums`. */
-function valuesOf(types: readonly MetricType[], sums: MetricSums): Record<string, number> {
-  return Object.fromEntries(types.map((type) => [type, METRIC_DEFINITIONS[type].value(sums)]));
-}
-
 /** Builds each group's days (every day of the range, in order) and totals from per-day sums. */
 function buildGroups(
   keys: readonly string[],
@@ -203,16 +200,16 @@ function buildGroups(
   sumsByKeyDay: Map<string, MetricSums>,
   statusOfDay: (day: Day) => DataStatus,
   types: readonly MetricType[],
-): Map<string, { group: MetricsGroup; total: MetricSums }> {
-  const groups = new Map<string, { group: MetricsGroup; total: MetricSums }>();
+): Map<string, MetricsGroup> {
+  const groups = new Map<string, MetricsGroup>();
   for (const key of keys) {
     const total: MetricSums = {};
     const daily = days.map((day) => {
       const sums = sumsByKeyDay.get(`${key}|${day}`) ?? {};
       addSums(total, sums);
-      return { date: day, dataStatus: statusOfDay(day), metrics: valuesOf(types, sums) };
+      return { date: day, dataStatus: statusOfDay(day), metrics: metricValues(types, sums) };
     });
-    groups.set(key, { group: { daily, summary: valuesOf(types, total) }, total });
+    groups.set(key, { daily, summary: metricValues(types, total) });
   }
   return groups;
 }
@@ -232,9 +229,6 @@ function sortKeyOf(type: MetricType): SortKey {
   if (!definition.isCount) throw new Error(`${type} is not a sortable count`);
   return { sumOf: definition.columns };
 }
-
-const LIFETIME_COUNT_TYPES = (types: readonly MetricType[]) =>
-  types.filter((type) => METRIC_DEFINITIONS[type].isCount);
 
 /**
  * Analytics reads: the rules of user_account/analytics, top pins, pins/analytics,
@@ -296,7 +290,7 @@ export class AnalyticsQueryService {
       (day) => statusOf(day, range, existsFrom, 'BEFORE_BUSINESS_CREATED'),
       types,
     );
-    return new Map([...groups].map(([key, { group }]) => [key, group]));
+    return groups;
   }
 
   /** pins/analytics: one of the caller's own pins. */
@@ -335,7 +329,7 @@ export class AnalyticsQueryService {
     input: PinAnalyticsInput,
   ): Promise<Map<string, PinAnalytics>> {
     const types = metricTypesOf(input.metricTypes, []);
-    const lifetimeTypes = LIFETIME_COUNT_TYPES(types);
+    const lifetimeTypes = countTypes(types);
     const splitByAppType = input.splitField === 'APP_TYPE';
     const keys = splitByAppType
       ? input.appTypes === 'ALL'
@@ -374,8 +368,8 @@ export class AnalyticsQueryService {
         types,
       );
       const analytics: PinAnalytics = new Map();
-      for (const [key, { group }] of groups) {
-        analytics.set(key, { ...group, lifetime: valuesOf(lifetimeTypes, lifetimeByKey.get(key) ?? {}) });
+      for (const [key, group] of groups) {
+        analytics.set(key, { ...group, lifetime: metricValues(lifetimeTypes, lifetimeByKey.get(key) ?? {}) });
       }
       results.set(pin.id, analytics);
     }
@@ -432,7 +426,7 @@ export class AnalyticsQueryService {
       latestAvailableMs: now.getTime(),
       pins: rows.map((row) => ({
         pinId: row.pinId,
-        metrics: valuesOf(types, row.sums),
+        metrics: metricValues(types, row.sums),
         dataStatus: Object.fromEntries(types.map((type) => [type, 'READY' as const])),
       })),
     };
