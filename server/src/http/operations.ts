@@ -33,25 +33,41 @@ export function callerOf(request: FastifyRequest): AuthContext {
  */
 export function registerOperationAuth(app: FastifyInstance, tokens: TokensService): void {
   app.decorateRequest('auth', null);
-  app.addHook('onRequest', async (request) => {
+  // A callback hook: a token kept in memory is admitted with no promise at all.
+  app.addHook('onRequest', (request, _reply, done) => {
     const config = request.routeOptions.config;
-    if (!config.operationId || config.notImplemented || config.clientAuth) return;
-    const auth = await tokens.authenticate(request.headers.authorization);
-    if (auth.tokenKind === 'client' && !referenceOperation(config.operationId)?.clientCredentials) {
-      throw notPermitted(
-        `You are not permitted to access that resource: ${config.operationId} does not accept client credentials tokens; use a user access token.`,
-      );
-    }
-    const missing = (config.scopes ?? []).filter((s) => !auth.scopes.has(s));
-    if (missing.length > 0) throw missingScope(missing);
-    const query = request.query as Record<string, unknown> | undefined;
-    if (query && query.ad_account_id !== undefined) {
-      throw new ApiError(
-        403,
-        29,
-        'You are not permitted to access that resource: Corkboard has no ad accounts yet, so ad_account_id cannot be used.',
-      );
-    }
-    request.auth = auth;
+    if (!config.operationId || config.notImplemented || config.clientAuth) return done();
+    const cached = tokens.cachedCaller(request.headers.authorization);
+    if (cached) return done(admit(request, cached, config.operationId, config.scopes));
+    tokens.authenticate(request.headers.authorization).then(
+      (auth) => done(admit(request, auth, config.operationId!, config.scopes)),
+      (error: Error) => done(error),
+    );
   });
+}
+
+/** Sets `request.auth` when the caller may call the operation; otherwise the error to answer with. */
+function admit(
+  request: FastifyRequest,
+  auth: AuthContext,
+  operationId: string,
+  scopes: readonly Scope[] | undefined,
+): ApiError | undefined {
+  if (auth.tokenKind === 'client' && !referenceOperation(operationId)?.clientCredentials) {
+    return notPermitted(
+      `You are not permitted to access that resource: ${operationId} does not accept client credentials tokens; use a user access token.`,
+    );
+  }
+  const missing = (scopes ?? []).filter((s) => !auth.scopes.has(s));
+  if (missing.length > 0) return missingScope(missing);
+  const query = request.query as Record<string, unknown> | undefined;
+  if (query && query.ad_account_id !== undefined) {
+    return new ApiError(
+      403,
+      29,
+      'You are not permitted to access that resource: Corkboard has no ad accounts yet, so ad_account_id cannot be used.',
+    );
+  }
+  request.auth = auth;
+  return undefined;
 }

@@ -55,10 +55,16 @@ export class RateLimiter {
   }
 
   /**
-   * Counts the call; throws 429 code 8 when a window is over its limit, and sets the
-   * X-RateLimit-* headers otherwise. Never throws for a store outage.
+   * Counts the call; 429 code 8 when a window is over its limit (the error is returned, not
+   * thrown), and the X-RateLimit-* headers otherwise. Never fails for a store outage. Answers
+   * synchronously when the counters are in memory, with a promise when they are shared.
    */
-  async check(request: FastifyRequest, reply: FastifyReply, auth: AuthContext, operationId: string) {
+  check(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    auth: AuthContext,
+    operationId: string,
+  ): ApiError | undefined | Promise<ApiError | undefined> {
     const category = referenceOperation(operationId)?.rateLimitCategory ?? operationId;
     // The tier comes with the token (one joined query in authentication): no lookup here.
     const tier: AccessTier = auth.tier === 'TRIAL' ? 'TRIAL' : 'STANDARD';
@@ -70,13 +76,24 @@ export class RateLimiter {
       windowMs: w.ms,
       limit: w.limit,
     }));
-    let results: HitResult[];
-    try {
-      results = await this.options.counters.hitAll(hits);
-    } catch (error) {
-      this.warn(request, error as Error);
-      return;
-    }
+    const { counters } = this.options;
+    if (counters.hitAllNow) return this.decide(reply, category, tier, windows, counters.hitAllNow(hits));
+    return counters.hitAll(hits).then(
+      (results) => this.decide(reply, category, tier, windows, results),
+      (error: Error) => {
+        this.warn(request, error);
+        return undefined;
+      },
+    );
+  }
+
+  private decide(
+    reply: FastifyReply,
+    category: string,
+    tier: AccessTier,
+    windows: Window[],
+    results: HitResult[],
+  ): ApiError | undefined {
     let over: { window: Window; result: HitResult } | null = null;
     let tightest: { window: Window; result: HitResult } | null = null;
     results.forEach((result, i) => {
@@ -92,7 +109,7 @@ export class RateLimiter {
       reply.header('X-RateLimit-Limit', String(result.limit));
       reply.header('X-RateLimit-Remaining', '0');
       reply.header('X-RateLimit-Reset', String(result.resetSeconds));
-      throw new ApiError(
+      return new ApiError(
         429,
         8,
         `Rate limit exceeded for the ${category} category: this ${tier === 'TRIAL' ? 'Trial' : 'Standard'} app may ` +
@@ -105,6 +122,7 @@ export class RateLimiter {
       reply.header('X-RateLimit-Remaining', String(Math.max(0, result.limit - result.count)));
       reply.header('X-RateLimit-Reset', String(result.resetSeconds));
     }
+    return undefined;
   }
 
   private warn(request: FastifyRequest, error: Error): void {
@@ -123,10 +141,13 @@ export class RateLimiter {
  * the order they are added, so `request.auth` is set (and 401/403 already answered) by then.
  */
 export function registerRateLimits(app: FastifyInstance, limiter: RateLimiter): void {
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook: with counters in memory the call is counted with no promise at all.
+  app.addHook('onRequest', (request, reply, done) => {
     const auth = request.auth;
     const operationId = request.routeOptions.config.operationId;
-    if (!auth || !operationId) return;
-    await limiter.check(request, reply, auth, operationId);
+    if (!auth || !operationId) return done();
+    const outcome = limiter.check(request, reply, auth, operationId);
+    if (outcome instanceof Promise) outcome.then((error) => done(error), done);
+    else done(outcome);
   });
 }

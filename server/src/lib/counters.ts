@@ -28,6 +28,8 @@ export interface CounterStore {
    * trip to a shared store however many windows. Results are in the order given.
    */
   hitAll(hits: readonly CounterHit[]): Promise<HitResult[]>;
+  /** The same, synchronously, for a store in this process's memory (absent for a shared store). */
+  hitAllNow?(hits: readonly CounterHit[]): HitResult[];
   /** Forgets a key (e.g. after a successful log-in). */
   reset(key: string): Promise<void>;
   close(): Promise<void>;
@@ -38,6 +40,10 @@ export class MemoryCounterStore implements CounterStore {
   private lastSweep = Date.now();
 
   async hit(key: string, windowMs: number, limit: number): Promise<HitResult> {
+    return this.count(key, windowMs, limit);
+  }
+
+  private count(key: string, windowMs: number, limit: number): HitResult {
     const now = Date.now();
     this.sweep(now);
     let window = this.windows.get(key);
@@ -56,9 +62,12 @@ export class MemoryCounterStore implements CounterStore {
   }
 
   async hitAll(hits: readonly CounterHit[]): Promise<HitResult[]> {
-    const results: HitResult[] = [];
-    for (const h of hits) results.push(await this.hit(h.key, h.windowMs, h.limit));
-    return results;
+    return this.hitAllNow(hits);
+  }
+
+  /** hitAll without a promise: the counters are in this process. */
+  hitAllNow(hits: readonly CounterHit[]): HitResult[] {
+    return hits.map((h) => this.count(h.key, h.windowMs, h.limit));
   }
 
   async reset(key: string): Promise<void> {

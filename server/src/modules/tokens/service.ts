@@ -58,6 +58,11 @@ export function displayPrefix(kind: TokenKind, id: string): string {
   return (TOKEN_PREFIX[kind] + tag).slice(0, DISPLAY_PREFIX_LENGTH);
 }
 
+/** The token of an `Authorization: Bearer …` header, or null when the header is not one. */
+function bearerToken(header: string): string | null {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? null;
+}
+
 function scopesOf(text: string): Scope[] {
   return text.split(',').filter(isScope);
 }
@@ -176,12 +181,24 @@ export class TokensService {
     return { access, refresh };
   }
 
+  /**
+   * The caller, synchronously, when the header's token is a valid one kept in memory; null when
+   * the database must be asked (then call `authenticate`). Never throws.
+   */
+  cachedCaller(header: string | undefined): AuthContext | null {
+    const token = header ? bearerToken(header) : null;
+    if (!token || !this.cache.enabled) return null;
+    const cached = this.cache.get(hashToken(token));
+    if (!cached) return null;
+    this.touchLater(cached.tokenId, cached.value.lastUsedAtMs);
+    return cached.value.auth;
+  }
+
   /** Resolves an `Authorization` header to the caller, or throws 401 code 2. */
   async authenticate(header: string | undefined): Promise<AuthContext> {
-    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match)
+    const token = header ? bearerToken(header) : null;
+    if (token === null)
       throw unauthorized('Authentication failed: send an access token as "Authorization: Bearer pina_…".');
-    const token = match[1]!;
     if (!token.startsWith(TOKEN_PREFIX.access) && !token.startsWith(TOKEN_PREFIX.client))
       throw unauthorized('Authentication failed: that is not an access token.');
     const hash = hashToken(token);
