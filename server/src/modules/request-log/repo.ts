@@ -1,11 +1,15 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { idOf, idOrNull, intOf } from '../../db/values.js';
 
 /** Kept per app: older rows are pruned by the batch writer. */
 export const KEEP_PER_APP = 1000;
-/** Rows per INSERT: 10 columns each stays well under both databases' parameter limits. */
-const INSERT_CHUNK = 500;
+/**
+ * Rows per INSERT, largest first: a batch goes in as statements of these sizes (10 columns
+ * each, well under both databases' parameter limits). Each size's SQL is built once, so the
+ * database (and SQLite's statement cache) sees a handful of statements, not one per batch size.
+ */
+const INSERT_SIZES = [256, 128, 64, 32, 16, 8, 4, 2, 1] as const;
 
 export interface RequestLogEntry {
   id: string;
@@ -24,7 +28,37 @@ export interface RequestLogEntry {
 export type StatusFilter = { exact: number } | { from: number; to: number };
 
 export class RequestLogRepo {
+  private readonly insertSqlBySize = new Map<number, string>();
+
   constructor(private readonly db: Kysely<Database>) {}
+
+  /** INSERT of `size` rows, parameters row by row in the column order of writeBatch. */
+  private insertSql(size: number): string {
+    let text = this.insertSqlBySize.get(size);
+    if (text === undefined) {
+      const row = {
+        id: '0',
+        app_id: '0',
+        user_id: null,
+        token_prefix: '',
+        method: '',
+        path: '',
+        operation_id: null,
+        status: 0,
+        latency_ms: 0,
+        created_at: '',
+      };
+      const compiled = this.db
+        .insertInto('request_log')
+        .values(Array.from({ length: size }, () => row))
+        .compile();
+      if (compiled.parameters.length !== size * Object.keys(row).length)
+        throw new Error('request log: unexpected INSERT parameters');
+      text = compiled.sql;
+      this.insertSqlBySize.set(size, text);
+    }
+    return text;
+  }
 
   /**
    * Writes a batch and trims each app it touched to its latest KEEP_PER_APP rows, in one
@@ -34,24 +68,27 @@ export class RequestLogRepo {
     if (entries.length === 0) return;
     const appIds = [...new Set(entries.map((e) => e.appId))];
     await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
-        await trx
-          .insertInto('request_log')
-          .values(
-            entries.slice(i, i + INSERT_CHUNK).map((e) => ({
-              id: e.id,
-              app_id: e.appId,
-              user_id: e.userId,
-              token_prefix: e.tokenPrefix,
-              method: e.method,
-              path: e.path,
-              operation_id: e.operationId,
-              status: e.status,
-              latency_ms: e.latencyMs,
-              created_at: e.createdAt,
-            })),
-          )
-          .execute();
+      let at = 0;
+      for (const size of INSERT_SIZES) {
+        for (; entries.length - at >= size; at += size) {
+          const parameters: unknown[] = [];
+          for (let i = at; i < at + size; i++) {
+            const e = entries[i]!;
+            parameters.push(
+              e.id,
+              e.appId,
+              e.userId,
+              e.tokenPrefix,
+              e.method,
+              e.path,
+              e.operationId,
+              e.status,
+              e.latencyMs,
+              e.createdAt,
+            );
+          }
+          await trx.executeQuery(CompiledQuery.raw(this.insertSql(size), parameters));
+        }
       }
       for (const appId of appIds) {
         await trx
