@@ -200,8 +200,22 @@ describe.skipIf(skip)('pins and boards in the browser, as a new user', () => {
   it('shows home and pin pages at 375 px without horizontal scrolling', async () => {
     const phone = await newContext(browser, server.url, PHONE);
     const small = await phone.newPage();
+    const beacon = small.waitForResponse(
+      (response) =>
+        response.url().endsWith('/api/analytics/events') &&
+        (response.request().postData() ?? '').includes('IMPRESSION'),
+      { timeout: 20_000 },
+    );
     await small.goto('/');
     await small.getByRole('link', { name: 'Orange sunset' }).first().waitFor();
+    // Cards on screen for a second are reported to the analytics beacon, which accepts them.
+    const reported = await beacon;
+    const sent = JSON.parse(reported.request().postData()!) as {
+      events: Array<{ type: string; pin_id: string }>;
+    };
+    expect(sent.events.map((e) => e.pin_id)).toContain(publicPinId);
+    expect(reported.status()).toBe(200);
+    expect(((await reported.json()) as { accepted: number }).accepted).toBeGreaterThan(0);
     await expectAccessible(small);
     await screenshot(small, 'home-375');
     await small.getByRole('link', { name: 'Orange sunset' }).first().click();

@@ -61,7 +61,18 @@ async function errorOf(response: Response): Promise<ApiError> {
 
 const NETWORK_ERROR = 'Could not reach the server. Check your connection and try again.';
 
-async function request<T>(method: Method, path: string, body?: unknown, csrf?: string): Promise<T> {
+interface RequestOptions {
+  /** Lets the request finish after the page is closed (the analytics beacon on page hide). */
+  keepalive?: boolean;
+}
+
+async function request<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  csrf?: string,
+  options: RequestOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (csrf) headers['x-csrf-token'] = csrf;
@@ -72,6 +83,7 @@ async function request<T>(method: Method, path: string, body?: unknown, csrf?: s
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
+      keepalive: options.keepalive,
     });
   } catch {
     throw new ApiError(0, 0, NETWORK_ERROR);
@@ -91,13 +103,18 @@ export function apiGet<T>(path: string): Promise<T> {
 }
 
 /** A state-changing call: sends the CSRF token, and fetches a fresh one once if it was stale. */
-export async function apiSend<T>(method: Exclude<Method, 'GET'>, path: string, body?: unknown): Promise<T> {
+export async function apiSend<T>(
+  method: Exclude<Method, 'GET'>,
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<T> {
   try {
-    return await request<T>(method, path, body, await fetchCsrfToken());
+    return await request<T>(method, path, body, await fetchCsrfToken(), options);
   } catch (error) {
     if (!isCsrfFailure(error)) throw error;
     forgetCsrfToken();
-    return request<T>(method, path, body, await fetchCsrfToken());
+    return request<T>(method, path, body, await fetchCsrfToken(), options);
   }
 }
 

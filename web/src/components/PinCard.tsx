@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import type { Pin } from '../api/types';
-import { observeImpression } from '../lib/analytics';
+import { observeImpression, reportPinClick } from '../lib/analytics';
 import { placeholderColor, responsiveImage } from '../lib/images';
 import type { Placement } from '../lib/masonry';
 
@@ -21,7 +21,7 @@ export function PinCard({
   const ref = useRef<HTMLAnchorElement>(null);
   useEffect(() => (ref.current ? observeImpression(ref.current, pin.id) : undefined), [pin.id]);
   return (
-    <Link ref={ref} to={`/pin/${pin.id}`} className="pin-card">
+    <Link ref={ref} to={`/pin/${pin.id}`} className="pin-card" onClick={() => reportPinClick(pin.id)}>
       <div
         className="pin-card-image"
         style={{ height: placement.imageHeight, backgroundColor: placeholderColor(pin) }}

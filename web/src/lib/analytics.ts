@@ -3,6 +3,8 @@
  * once per page view. Seen pins are batched and handed to `sendImpressions`, the one place
  * that talks to the analytics beacon.
  */
+import { apiSend } from '../api/client';
+
 const SEEN_FOR_MS = 1000;
 const FLUSH_AFTER_MS = 5000;
 
@@ -72,7 +74,36 @@ if (typeof window !== 'undefined') {
   });
 }
 
-/** Hands a batch of impressions to the analytics beacon. */
+/** The beacon takes at most this many events a request. */
+const BEACON_BATCH = 100;
+
+/** Opening a pin from a card counts as a pin click. */
+export function reportPinClick(pinId: string): void {
+  void send([{ id: eventId(), type: 'PIN_CLICK', pin_id: pinId }]);
+}
+
+/** Hands a batch of impressions to the analytics beacon (POST /api/analytics/events). */
 function sendImpressions(pinIds: string[]): void {
-  void pinIds;
+  for (let i = 0; i < pinIds.length; i += BEACON_BATCH) {
+    void send(
+      pinIds
+        .slice(i, i + BEACON_BATCH)
+        .map((pinId) => ({ id: eventId(), type: 'IMPRESSION', pin_id: pinId })),
+    );
+  }
+}
+
+async function send(events: Array<{ id: string; type: string; pin_id: string }>): Promise<void> {
+  try {
+    await apiSend('POST', '/api/analytics/events', { events }, { keepalive: true });
+  } catch {
+    // Analytics never get in the way of the page: a lost batch is only a lower count.
+  }
+}
+
+/** Unique per event, so a retried batch counts once. */
+function eventId(): string {
+  return typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }

@@ -3,6 +3,8 @@ import type { AppContext } from '../../context.js';
 import { ErrorSchema, PageQuery, Paginated } from '../../http/schema-helpers.js';
 import type { App } from '../../http/types.js';
 import { signedInViewerOf, webViewerOf } from '../../http/web-viewer.js';
+import { appTypeFromUserAgent } from '../analytics/app-type.js';
+import { saveEvent } from '../analytics/ingest-live.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../accounts/passwords.js';
 import { USERNAME_PATTERN } from '../accounts/service.js';
 import { BOARD_DESCRIPTION_MAX, BOARD_NAME_MAX } from '../boards/service.js';
@@ -217,6 +219,11 @@ export function registerPinWebRoutes(app: App, ctx: AppContext): void {
         boardId: request.body.board_id,
         boardSectionId: request.body.board_section_id,
       });
+      // Counted for the saved pin as pins/save counts it.
+      if (pin.parentPinId) {
+        const appType = appTypeFromUserAgent(request.headers['user-agent']);
+        ctx.analyticsIngest.enqueue([saveEvent(pin.parentPinId, viewer.userId, appType)]);
+      }
       return reply.status(201).send(present(viewer.userId)(pin));
     },
   );
