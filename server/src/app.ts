@@ -63,6 +63,11 @@ import { registerProfileWebRoutes } from './modules/feed/web-routes.js';
 import { registerMediaRoutes } from './modules/media/routes.js';
 import { MediaService, type MediaServiceOptions } from './modules/media/service.js';
 import { LocalDiskStorage } from './modules/media/storage.js';
+import { MediaUploadsRepo } from './modules/media/uploads-repo.js';
+import { registerMediaUploadRoutes } from './modules/media/uploads-routes.js';
+import { MediaUploadsService } from './modules/media/uploads-service.js';
+import { VideoJobRunner } from './modules/media/video-jobs.js';
+import { VideoTools } from './modules/media/video-tools.js';
 import { PinsRepo } from './modules/pins/repo.js';
 import { registerPinRoutes } from './modules/pins/routes.js';
 import { registerPinWebRoutes } from './modules/pins/web-routes.js';
@@ -131,6 +136,8 @@ declare module 'fastify' {
     unimplementedOperations: string[];
     /** The Postman collection and environments built from our OpenAPI. */
     postman: PostmanService;
+    /** Processes uploaded videos (modules/media/video-jobs.ts). */
+    videoJobs: VideoJobRunner;
   }
 }
 
@@ -188,7 +195,23 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const pinsRepo = new PinsRepo(database.db, database.fastReader);
   const boards = new BoardsService({ boardsRepo, ids, bookmarks, media });
   const sections = new SectionsService({ sectionsRepo, boards, ids, bookmarks });
-  const pins = new PinsService({ pinsRepo, boards, sectionsRepo, ids, bookmarks, media });
+  const videoTools = new VideoTools({
+    ffmpegPath: config.video.ffmpegPath,
+    ffprobePath: config.video.ffprobePath,
+    timeoutMs: config.video.processTimeoutSeconds * 1000,
+  });
+  const mediaUploadsRepo = new MediaUploadsRepo(database.db);
+  const mediaUploads = new MediaUploadsService({
+    repo: mediaUploadsRepo,
+    storage,
+    media,
+    tools: videoTools,
+    ids,
+    bookmarks,
+    config,
+    secret: await getOrCreateSecret(database.db, 'media_upload_secret'),
+  });
+  const pins = new PinsService({ pinsRepo, boards, sectionsRepo, ids, bookmarks, media, mediaUploads });
   const websites = new WebsitesService({
     repo: new WebsitesRepo(database.db),
     ids,
@@ -293,6 +316,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     appSandbox,
     callInspector,
     feed: new FeedService({ pinsRepo, bookmarks }),
+    mediaUploads,
   };
 
   const app = Fastify({
@@ -385,6 +409,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerSectionRoutes(app, ctx);
   registerPinRoutes(app, ctx);
   registerMediaRoutes(app, ctx);
+  registerMediaUploadRoutes(app, ctx);
   registerDeveloperRoutes(app, ctx);
   registerOAuthRoutes(app, ctx);
   registerRequestLogRoutes(app, ctx, requestLog);
@@ -419,8 +444,20 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.decorate('unimplementedOperations', registerNotImplementedOperations(app));
   await registerWebApp(app, options.webDistDir);
 
+  const videoJobs = new VideoJobRunner({
+    repo: mediaUploadsRepo,
+    storage,
+    tools: videoTools,
+    config,
+    log: app.log,
+  });
+  mediaUploads.onUploaded = () => videoJobs.kick();
+  app.decorate('videoJobs', videoJobs);
+  app.addHook('onReady', async () => videoJobs.start());
+
   app.addHook('onClose', async () => {
     analyticsControl.stop();
+    await videoJobs.stop();
     await mailer.close();
     await analyticsRetention.stop();
     await analyticsIngest

@@ -58,6 +58,23 @@ export interface Config {
     /** How often events from live traffic (beacon, redirect, saves) are written, in milliseconds. */
     flushMs: number;
   };
+  /** Video uploads (media/create) and their processing with ffprobe/ffmpeg. */
+  video: {
+    /** Largest upload accepted, in bytes. */
+    maxBytes: number;
+    minSeconds: number;
+    maxSeconds: number;
+    /** Videos processed at once by this process. */
+    concurrency: number;
+    /** Time limit of one ffprobe/ffmpeg run. */
+    processTimeoutSeconds: number;
+    /** A job's lease: a crashed process's job is taken up again this long after its last renewal. */
+    jobLeaseSeconds: number;
+    /** How long upload_url and upload_parameters stay valid after media/create. */
+    uploadTtlSeconds: number;
+    ffmpegPath: string;
+    ffprobePath: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -185,6 +202,17 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       retentionDays: int('ANALYTICS_RETENTION_DAYS', 400, 1, 36_500),
       beaconPerMinute: int('ANALYTICS_BEACON_PER_MINUTE', 240, 1, 1_000_000),
       flushMs: int('ANALYTICS_FLUSH_MS', 1000, 10, 60_000),
+    },
+    video: {
+      maxBytes: int('VIDEO_MAX_BYTES', 512 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
+      minSeconds: int('VIDEO_MIN_SECONDS', 1, 0, 3600),
+      maxSeconds: int('VIDEO_MAX_SECONDS', 15 * 60, 1, 24 * 3600),
+      concurrency: int('VIDEO_CONCURRENCY', 1, 1, 16),
+      processTimeoutSeconds: int('VIDEO_PROCESS_TIMEOUT_SECONDS', 600, 1, 24 * 3600),
+      jobLeaseSeconds: int('VIDEO_JOB_LEASE_SECONDS', 60, 1, 3600),
+      uploadTtlSeconds: int('VIDEO_UPLOAD_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
+      ffmpegPath: env.FFMPEG_PATH || 'ffmpeg',
+      ffprobePath: env.FFPROBE_PATH || 'ffprobe',
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -14,6 +14,7 @@ import type { BoardsService } from './modules/boards/service.js';
 import type { FeedService } from './modules/feed/service.js';
 import type { Mailer } from './modules/email/mailer.js';
 import type { MediaService } from './modules/media/service.js';
+import type { MediaUploadsService } from './modules/media/uploads-service.js';
 import type { OAuthService } from './modules/oauth/service.js';
 import type { PinsService } from './modules/pins/service.js';
 import type { RequestLogService } from './modules/request-log/service.js';
@@ -62,4 +63,6 @@ export interface AppContext {
   callInspector: CallInspector;
   /** The web app's home feed and a person's pins (modules/feed). */
   feed: FeedService;
+  /** Video uploads: media/create, media/get, media/list and the upload form (modules/media). */
+  mediaUploads: MediaUploadsService;
 }

@@ -3,6 +3,7 @@ import type { Dialect } from './index.js';
 import { migration0001 } from './migrations/0001_initial.js';
 import { migration0002 } from './migrations/0002_accounts_apps_oauth.js';
 import { migration0003 } from './migrations/0003_analytics.js';
+import { migration0004 } from './migrations/0004_media_uploads.js';
 import { migration0006 } from './migrations/0006_app_sandbox_settings.js';
 import { migration0007 } from './migrations/0007_request_log_bodies.js';
 
@@ -16,6 +17,7 @@ export const migrations: Migration[] = [
   migration0001,
   migration0002,
   migration0003,
+  migration0004,
   migration0006,
   migration0007,
 ];

@@ -277,6 +277,29 @@ export interface RequestLogBodiesTable {
   content_type: string | null;
 }
 
+/** Video uploads and their processing jobs (see migrations/0004_media_uploads.ts). */
+export interface MediaUploadsTable {
+  id: Id;
+  owner_id: Id;
+  media_type: string;
+  status: 'registered' | 'processing' | 'succeeded' | 'failed';
+  upload_token_hash: string;
+  upload_expires_at: Timestamp;
+  source_key: string | null;
+  size_bytes: DbInt | null;
+  video_key: string | null;
+  cover_key: string | null;
+  duration_ms: DbInt | null;
+  width: DbInt | null;
+  height: DbInt | null;
+  failure_reason: string | null;
+  attempts: Generated<DbInt>;
+  lease_owner: string | null;
+  lease_expires_at_ms: DbInt | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   worker_leases: WorkerLeasesTable;
@@ -298,6 +321,7 @@ export interface Database {
   analytics_account_daily: AnalyticsAccountDailyTable;
   app_sandbox_settings: AppSandboxSettingsTable;
   request_log_bodies: RequestLogBodiesTable;
+  media_uploads: MediaUploadsTable;
 }
 
 export type { Generated };

@@ -99,9 +99,14 @@ export class MediaService implements PinImageIngest {
   /**
    * Fetches or decodes every source, processes the images (at most config.image.concurrency
    * at once across the server) and stores them under one fresh root. All or nothing: on any
-   * failure every file written for this call is removed and a 400 names the item and why.
+   * failure every file written for this call is removed and a 400 names the item and why
+   * (`options.itemField` names a single source's field when it is not `<field>.url|data`).
    */
-  async ingest(sources: ImageSource[], field: string): Promise<StoredPinMedia> {
+  async ingest(
+    sources: ImageSource[],
+    field: string,
+    options: { itemField?: string } = {},
+  ): Promise<StoredPinMedia> {
     if (sources.length === 0) throw invalidField(field, 'has no images');
     const root = this.ids.next();
     const prefix = mediaRootPrefix(root);
@@ -111,7 +116,9 @@ export class MediaService implements PinImageIngest {
 
     const results = await Promise.allSettled(
       sources.map(async (source, index): Promise<StoredPinMediaItem> => {
-        const itemField = `${field}${carousel ? `.items[${index}]` : ''}.${source.kind === 'url' ? 'url' : 'data'}`;
+        const itemField =
+          options.itemField ??
+          `${field}${carousel ? `.items[${index}]` : ''}.${source.kind === 'url' ? 'url' : 'data'}`;
         try {
           const image = await this.ingestOne(source, itemField, `${filesPrefix}/${index}`, state);
           return { image, title: source.title ?? null, link: source.link ?? null };

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 
 /**
  * Where media files live. Local disk today; an object store can implement the same interface.
@@ -13,6 +15,18 @@ export interface MediaStorage {
   get(key: string): Promise<Buffer | null>;
   /** Removes every file whose key starts with `prefix/`. */
   deletePrefix(prefix: string): Promise<void>;
+  /** Moves a finished local file (a video upload, an ffmpeg output) under `key`. */
+  putFile(key: string, file: string): Promise<void>;
+  /** The file's size and a reader of any byte range of it, or null when there is none (videos are served by range). */
+  open(key: string): Promise<StoredFile | null>;
+  /** A local path of the file for ffprobe/ffmpeg, or null when the file is not on this machine's disk. */
+  localPath(key: string): string | null;
+}
+
+export interface StoredFile {
+  size: number;
+  /** Bytes start..end inclusive (the whole file without a range). */
+  read(range?: { start: number; end: number }): Readable;
 }
 
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -74,6 +88,48 @@ export class LocalDiskStorage implements MediaStorage {
       if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return null;
       throw error;
     }
+  }
+
+  /** A rename within the data directory's file system; a copy then a rename across file systems. */
+  async putFile(key: string, file: string): Promise<void> {
+    const target = this.pathOf(key);
+    const dir = path.dirname(target);
+    await fs.mkdir(dir, { recursive: true });
+    try {
+      await fs.rename(file, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+      try {
+        await fs.copyFile(file, temp);
+        await fs.rename(temp, target);
+        await fs.rm(file, { force: true });
+      } catch (copyError) {
+        await fs.rm(temp, { force: true }).catch(() => undefined);
+        throw copyError;
+      }
+    }
+  }
+
+  async open(key: string): Promise<StoredFile | null> {
+    if (!isValidMediaKey(key)) return null;
+    const file = this.pathOf(key);
+    try {
+      const stat = await fs.stat(file);
+      if (!stat.isFile()) return null;
+      return {
+        size: stat.size,
+        read: (range) => createReadStream(file, range ? { start: range.start, end: range.end } : {}),
+      };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      throw error;
+    }
+  }
+
+  localPath(key: string): string | null {
+    return isValidMediaKey(key) ? this.pathOf(key) : null;
   }
 
   async deletePrefix(prefix: string): Promise<void> {

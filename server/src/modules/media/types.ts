@@ -24,11 +24,24 @@ export interface StoredPinMediaItem {
   link: string | null;
 }
 
+/** The video of a video pin: a file of its media upload (not under the pin's root). */
+export interface StoredVideo {
+  /** The media upload (media/create) the video came from. */
+  mediaId: string;
+  /** Storage key of the browser-playable MP4. */
+  key: string;
+  durationMs: number;
+  width: number;
+  height: number;
+}
+
 export interface StoredPinMedia {
   /** Storage prefix holding every file of this media (`pins/<root>/…`). */
   root: string;
-  type: 'image' | 'multiple_images';
+  /** 'video': items[0] is the cover image and `video` the video. */
+  type: 'image' | 'multiple_images' | 'video';
   items: StoredPinMediaItem[];
+  video?: StoredVideo;
 }
 
 export type ImageSource =

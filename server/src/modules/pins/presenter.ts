@@ -24,7 +24,7 @@ function imagesOf(image: StoredImage, urlFor: UrlFor) {
   );
 }
 
-/** Pinterest's `PinMedia`: PinMediaWithImage or PinMediaWithImages (a carousel). */
+/** Pinterest's `PinMedia`: PinMediaWithImage, PinMediaWithImages (a carousel) or PinMediaWithVideo. */
 export function presentPinMedia(pin: PinRow, urlFor: UrlFor) {
   const { media } = pin;
   if (media.type === 'multiple_images') {
@@ -40,6 +40,17 @@ export function presentPinMedia(pin: PinRow, urlFor: UrlFor) {
     };
   }
   const first = media.items[0];
+  if (media.type === 'video' && media.video) {
+    return {
+      media_type: 'video',
+      images: first ? imagesOf(first.image, urlFor) : {},
+      cover_image_url: first ? urlFor(first.image.sizes['1200x'].key) : null,
+      video_url: urlFor(media.video.key),
+      duration: media.video.durationMs,
+      width: media.video.width,
+      height: media.video.height,
+    };
+  }
   return { media_type: 'image', images: first ? imagesOf(first.image, urlFor) : {} };
 }
 

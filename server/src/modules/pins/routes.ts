@@ -33,7 +33,7 @@ export function registerPinRoutes(app: App, ctx: AppContext): void {
         tags,
         summary: 'Create Pin',
         description:
-          "Creates a Pin on one of the caller's boards from one image (image_url, image_base64) or a carousel of 2 to 5 (multiple_image_urls, multiple_image_base64).",
+          "Creates a Pin on one of the caller's boards from one image (image_url, image_base64), a carousel of 2 to 5 (multiple_image_urls, multiple_image_base64) or a succeeded video upload (video_id, see media/create).",
         querystring: AdAccountQuery,
         body: PinCreateSchema,
         response: { 201: PinSchema, default: ErrorSchema },

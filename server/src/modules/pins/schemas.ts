@@ -58,7 +58,7 @@ export const PinSchema = Type.Object(
     dominant_color: Nullable(Type.String(), { description: 'Dominant Pin color, e.g. "#6E7874".' }),
     alt_text: Nullable(Type.String(), { description: 'Alternative text of the image.' }),
     creative_type: Nullable(CreativeTypeSchema, {
-      description: 'Creative type: REGULAR for one image, CAROUSEL for several.',
+      description: 'Creative type: REGULAR for one image, CAROUSEL for several, VIDEO for a video.',
     }),
     board_id: IdString('The board to which this Pin belongs.'),
     board_section_id: Nullable(IdString('The board section to which this Pin belongs.'), {
@@ -74,11 +74,11 @@ export const PinSchema = Type.Object(
       description: 'The source Pin id if this Pin was saved from another Pin.',
     }),
     media: Type.Object(
-      { media_type: Type.String({ description: 'image or multiple_images.' }) },
+      { media_type: Type.String({ description: 'image, multiple_images or video.' }) },
       {
         additionalProperties: true,
         description:
-          'Pin media (PinMediaWithImage: images by size; PinMediaWithImages: items with images, title, description, link).',
+          'Pin media (PinMediaWithImage: images by size; PinMediaWithImages: items with images, title, description, link; PinMediaWithVideo: cover images, cover_image_url, video_url, duration in ms, width, height).',
       },
     ),
     pin_metrics: Type.Optional(
@@ -103,7 +103,7 @@ const SOURCE_TYPES = [
 export const PinMediaSourceSchema = Type.Object(
   {
     source_type: StringEnum(SOURCE_TYPES, {
-      description: 'The source type of the media. video_id and pin_url are not supported yet.',
+      description: 'The source type of the media. pin_url is not supported yet.',
     }),
     content_type: Type.Optional(ContentTypeSchema),
     data: Type.Optional(Type.String({ pattern: BASE64, description: 'Base64 image data (image_base64).' })),
@@ -128,7 +128,18 @@ export const PinMediaSourceSchema = Type.Object(
     ),
     index: Type.Optional(Type.Integer({ minimum: 0, description: 'Carousel index (ignored).' })),
     media_id: Type.Optional(
-      Type.String({ pattern: '^\\d+$', description: 'Video media id (video_id; not supported yet).' }),
+      Type.String({ pattern: '^\\d+$', description: 'A succeeded media upload of the caller (video_id).' }),
+    ),
+    cover_image_url: Type.Optional(Type.String({ description: 'Cover image URL (video_id).' })),
+    cover_image_content_type: Type.Optional(ContentTypeSchema),
+    cover_image_data: Type.Optional(
+      Type.String({ pattern: BASE64, description: 'Cover image base64 (video_id).' }),
+    ),
+    cover_image_key_frame_time: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: 'Cover from the frame at this second (video_id); past the end, the last frame.',
+      }),
     ),
     is_affiliate_link: Type.Optional(
       Type.Boolean({ description: 'Affiliate link (pin_url; not supported yet).' }),
@@ -136,7 +147,8 @@ export const PinMediaSourceSchema = Type.Object(
   },
   {
     $id: 'PinMediaSource',
-    description: 'Pin media source: one image (base64 or URL) or a carousel of 2 to 5 images.',
+    description:
+      'Pin media source: one image (base64 or URL), a carousel of 2 to 5 images, or an uploaded video (video_id).',
   },
 );
 

@@ -9,6 +9,7 @@ import { boardNotFoundError, type BoardsService } from '../boards/service.js';
 import { checkLink, checkText, isHexColor, validIdOrNull } from '../boards/validation.js';
 import type { MediaService } from '../media/service.js';
 import type { ImageSource } from '../media/types.js';
+import type { MediaUploadsService } from '../media/uploads-service.js';
 import type { SectionsRepo } from '../sections/repo.js';
 import {
   boardReadDecision,
@@ -42,6 +43,12 @@ export interface PinMediaSourceInput {
     description?: string;
     link?: string;
   }>;
+  /** video_id: the media upload and, at most one of, its cover. */
+  media_id?: string;
+  cover_image_url?: string;
+  cover_image_content_type?: 'image/jpeg' | 'image/png';
+  cover_image_data?: string;
+  cover_image_key_frame_time?: number;
 }
 
 export interface PinFields {
@@ -103,6 +110,7 @@ export class PinsService {
       ids: IdGenerator;
       bookmarks: BookmarkCodec;
       media: MediaService;
+      mediaUploads: MediaUploadsService;
     },
   ) {}
 
@@ -111,6 +119,11 @@ export class PinsService {
    * images (outside any transaction), then inserts; the files go again if the insert fails.
    */
   async create(viewer: Viewer, input: PinCreateInput): Promise<PinRow> {
+    if (input.mediaSource.source_type === 'video_id') {
+      const prepared = await this.prepare(viewer, input);
+      const media = await this.deps.mediaUploads.pinMedia(viewer, input.mediaSource);
+      return this.insert(viewer, prepared, media, input.mediaSource.is_standard ?? true);
+    }
     const { sources, isStandard } = imageSourcesOf(input.mediaSource);
     const prepared = await this.prepare(viewer, input);
     const stored = await this.deps.media.ingest(sources, 'media_source');
@@ -352,7 +365,8 @@ export class PinsService {
       ...prepared.fields,
       id: this.deps.ids.next(),
       media,
-      creativeType: media.type === 'multiple_images' ? 'CAROUSEL' : 'REGULAR',
+      creativeType:
+        media.type === 'multiple_images' ? 'CAROUSEL' : media.type === 'video' ? 'VIDEO' : 'REGULAR',
       isStandard,
       dominantColor: prepared.dominantColor ?? media.items[0]?.image.dominantColor ?? null,
       createdAt: nowIso(),
@@ -441,6 +455,7 @@ export function imageSourcesOf(source: PinMediaSourceInput): { sources: ImageSou
       return { sources, isStandard: true };
     }
     case 'video_id':
+      throw invalidField('media_source.source_type', '"video_id" makes a video Pin, not an image');
     case 'pin_url':
       throw invalidField('media_source.source_type', `"${source.source_type}" is not supported yet`);
   }

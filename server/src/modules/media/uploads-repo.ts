@@ -1,0 +1,214 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, MediaUploadsTable } from '../../db/schema.js';
+import { idOf, intOf } from '../../db/values.js';
+import { isValidId } from '../../lib/ids.js';
+
+export type MediaUploadStatus = MediaUploadsTable['status'];
+
+export interface MediaUploadRow {
+  id: string;
+  ownerId: string;
+  mediaType: 'video';
+  status: MediaUploadStatus;
+  uploadTokenHash: string;
+  uploadExpiresAt: string;
+  sourceKey: string | null;
+  sizeBytes: number | null;
+  videoKey: string | null;
+  coverKey: string | null;
+  durationMs: number | null;
+  width: number | null;
+  height: number | null;
+  failureReason: string | null;
+  attempts: number;
+  createdAt: string;
+}
+
+export interface NewMediaUpload {
+  id: string;
+  ownerId: string;
+  uploadTokenHash: string;
+  uploadExpiresAt: string;
+  createdAt: string;
+}
+
+/** What a finished job writes. */
+export type JobOutcome =
+  | {
+      status: 'succeeded';
+      videoKey: string;
+      coverKey: string;
+      durationMs: number;
+      width: number;
+      height: number;
+    }
+  | { status: 'failed'; failureReason: string };
+
+const numOrNull = (v: unknown) => (v === null || v === undefined ? null : intOf(v));
+
+function toUpload(row: Selectable<MediaUploadsTable>): MediaUploadRow {
+  return {
+    id: idOf(row.id),
+    ownerId: idOf(row.owner_id),
+    mediaType: 'video',
+    status: row.status,
+    uploadTokenHash: row.upload_token_hash,
+    uploadExpiresAt: row.upload_expires_at,
+    sourceKey: row.source_key,
+    sizeBytes: numOrNull(row.size_bytes),
+    videoKey: row.video_key,
+    coverKey: row.cover_key,
+    durationMs: numOrNull(row.duration_ms),
+    width: numOrNull(row.width),
+    height: numOrNull(row.height),
+    failureReason: row.failure_reason,
+    attempts: intOf(row.attempts),
+    createdAt: row.created_at,
+  };
+}
+
+export class MediaUploadsRepo {
+  constructor(readonly db: Kysely<Database>) {}
+
+  async insert(upload: NewMediaUpload): Promise<void> {
+    await this.db
+      .insertInto('media_uploads')
+      .values({
+        id: upload.id,
+        owner_id: upload.ownerId,
+        media_type: 'video',
+        status: 'registered',
+        upload_token_hash: upload.uploadTokenHash,
+        upload_expires_at: upload.uploadExpiresAt,
+        created_at: upload.createdAt,
+        updated_at: upload.createdAt,
+      })
+      .execute();
+  }
+
+  async findById(id: string): Promise<MediaUploadRow | null> {
+    if (!isValidId(id)) return null;
+    const row = await this.db.selectFrom('media_uploads').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toUpload(row) : null;
+  }
+
+  /** One page (plus one row) of the owner's uploads, newest first. */
+  async listByOwner(ownerId: string, afterId: string | null, limit: number): Promise<MediaUploadRow[]> {
+    let query = this.db.selectFrom('media_uploads').selectAll().where('owner_id', '=', ownerId);
+    if (afterId !== null) query = query.where('id', '<', afterId);
+    const rows = await query.orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toUpload);
+  }
+
+  /**
+   * The file arrived: registered → processing, waiting for a worker. A compare-and-set on
+   * `registered`, so two uploads racing for one registration cannot both win.
+   */
+  async markUploaded(id: string, sourceKey: string, sizeBytes: number, now: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('media_uploads')
+      .set({
+        status: 'processing',
+        source_key: sourceKey,
+        size_bytes: sizeBytes,
+        lease_owner: null,
+        lease_expires_at_ms: null,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'registered')
+      .executeTakeFirst();
+    return BigInt(result.numUpdatedRows) > 0n;
+  }
+
+  /** The upload was refused before any processing (too large, say): registered → failed. */
+  async failRegistered(id: string, reason: string, now: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('media_uploads')
+      .set({ status: 'failed', failure_reason: reason, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'registered')
+      .executeTakeFirst();
+    return BigInt(result.numUpdatedRows) > 0n;
+  }
+
+  /** Ids of processing jobs nobody holds (never claimed, or their holder's lease ran out). */
+  async claimableJobs(nowMs: number, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('media_uploads')
+      .select('id')
+      .where('status', '=', 'processing')
+      .where((eb) => eb.or([eb('lease_expires_at_ms', 'is', null), eb('lease_expires_at_ms', '<=', nowMs)]))
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => idOf(r.id));
+  }
+
+  /**
+   * Takes the job if nobody holds it: a compare-and-set on the lease, so of many processes
+   * exactly one wins. Counts the attempt. Returns the row as claimed, or null.
+   */
+  async claim(id: string, holder: string, nowMs: number, leaseMs: number): Promise<MediaUploadRow | null> {
+    const result = await this.db
+      .updateTable('media_uploads')
+      .set({
+        lease_owner: holder,
+        lease_expires_at_ms: nowMs + leaseMs,
+        attempts: sql`attempts + 1`,
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'processing')
+      .where((eb) => eb.or([eb('lease_expires_at_ms', 'is', null), eb('lease_expires_at_ms', '<=', nowMs)]))
+      .executeTakeFirst();
+    if (BigInt(result.numUpdatedRows) === 0n) return null;
+    return this.findById(id);
+  }
+
+  /** Keeps the lease while the job runs; false when another process has taken it over. */
+  async renew(id: string, holder: string, expiresAtMs: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('media_uploads')
+      .set({ lease_expires_at_ms: expiresAtMs })
+      .where('id', '=', id)
+      .where('lease_owner', '=', holder)
+      .where('status', '=', 'processing')
+      .executeTakeFirst();
+    return BigInt(result.numUpdatedRows) > 0n;
+  }
+
+  /** Gives the job back at once (a graceful stop), for the next process to take up. */
+  async release(id: string, holder: string): Promise<void> {
+    await this.db
+      .updateTable('media_uploads')
+      .set({ lease_owner: null, lease_expires_at_ms: null })
+      .where('id', '=', id)
+      .where('lease_owner', '=', holder)
+      .where('status', '=', 'processing')
+      .execute();
+  }
+
+  /** Writes the job's result if this holder still holds it. */
+  async finish(id: string, holder: string, outcome: JobOutcome, now: string): Promise<boolean> {
+    const values =
+      outcome.status === 'succeeded'
+        ? {
+            status: 'succeeded' as const,
+            video_key: outcome.videoKey,
+            cover_key: outcome.coverKey,
+            duration_ms: outcome.durationMs,
+            width: outcome.width,
+            height: outcome.height,
+            failure_reason: null,
+          }
+        : { status: 'failed' as const, failure_reason: outcome.failureReason };
+    const result = await this.db
+      .updateTable('media_uploads')
+      .set({ ...values, lease_owner: null, lease_expires_at_ms: null, updated_at: now })
+      .where('id', '=', id)
+      .where('lease_owner', '=', holder)
+      .where('status', '=', 'processing')
+      .executeTakeFirst();
+    return BigInt(result.numUpdatedRows) > 0n;
+  }
+}
