@@ -64,6 +64,8 @@ export async function registerWebApp(app: App, distDir: string = DEFAULT_WEB_DIS
     wildcard: false,
     index: false,
     cacheControl: false,
+    // The build writes .br and .gz beside each text file: sent as the browser accepts them.
+    preCompressed: true,
     setHeaders(res, filePath) {
       const hashed = path.relative(distDir, filePath).startsWith(`assets${path.sep}`);
       res.setHeader('cache-control', hashed ? IMMUTABLE : REVALIDATE);
@@ -72,10 +74,16 @@ export async function registerWebApp(app: App, distDir: string = DEFAULT_WEB_DIS
 
   app.get('/*', async (request, reply) => {
     const pathname = pathOf(request.url);
-    // A missing hashed asset is a stale page asking for an old build: a 404, not the app.
-    if (isServerPath(pathname) || pathname.startsWith('/assets/')) return reply.callNotFound();
+    // A missing file (an old build's asset, /secret.jpg) is a 404, not the app: client routes
+    // never end in a file extension.
+    if (isServerPath(pathname) || pathname.startsWith('/assets/') || looksLikeFile(pathname))
+      return reply.callNotFound();
     return reply.header('cache-control', REVALIDATE).sendFile('index.html');
   });
+}
+
+function looksLikeFile(pathname: string): boolean {
+  return /\.[A-Za-z0-9]{1,8}$/.test(pathname);
 }
 
 function pathOf(url: string): string {

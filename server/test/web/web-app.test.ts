@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isServerPath } from '../../src/http/web-app.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
@@ -13,6 +14,7 @@ function fakeBuild(): string {
     '<!doctype html><title>Corkboard</title><div id="root"></div>',
   );
   fs.writeFileSync(path.join(dir, 'assets', 'index-abc123.js'), 'console.log("app")');
+  fs.writeFileSync(path.join(dir, 'assets', 'index-abc123.js.gz'), zlib.gzipSync('console.log("app")'));
   fs.writeFileSync(path.join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   return dir;
 }
@@ -49,10 +51,27 @@ describe('the built web app', () => {
     expect(icon.headers['cache-control']).toBe('no-cache');
   });
 
+  it('sends the precompressed file to a browser that accepts it', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/assets/index-abc123.js',
+      headers: { 'accept-encoding': 'gzip, deflate' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(res.rawPayload).toString()).toBe('console.log("app")');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
   it('answers a missing asset with a JSON 404, not the app', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/assets/index-old999.js' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({ code: 404, message: 'No route for GET /assets/index-old999.js.' });
+    for (const url of ['/secret.jpg', '/robots.txt', '/media/../corkboard.sqlite']) {
+      const file = await t.app.inject({ method: 'GET', url });
+      expect(file.statusCode, url).toBe(404);
+      expect(file.json().code, url).toBe(404);
+    }
   });
 
   it("never answers the server's own URL space with the app", async () => {
