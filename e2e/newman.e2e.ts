@@ -334,9 +334,12 @@ for (const database of ['sqlite', 'postgres'] as const) {
             if (!operation?.operationId || operation['x-corkboard']) continue;
             const id: string = operation.operationId;
             const seen = statuses.get(id) ?? [];
+            const succeeded = seen.includes(successStatusOf(document, id));
             if (seen.length === 0) problems.push(`${id}: no request in the collection`);
-            else if (!CANNOT_SUCCEED_HERE[id] && !seen.includes(successStatusOf(document, id)))
+            else if (!CANNOT_SUCCEED_HERE[id] && !succeeded)
               problems.push(`${id}: answered ${seen.join(', ')}, never ${successStatusOf(document, id)}`);
+            else if (CANNOT_SUCCEED_HERE[id] && succeeded)
+              problems.push(`${id} succeeded: take it off CANNOT_SUCCEED_HERE`);
           }
         }
         expect(problems).toEqual([]);
