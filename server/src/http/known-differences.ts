@@ -16,6 +16,8 @@ export const SCHEMA_DIFFERENCES: SchemaDifference[] = [
       'boards/create response 200',
       'pins/create status success',
       'pins/create response 200',
+      'media/create status success',
+      'media/create response 200',
     ],
     reason:
       'The spec lists both 200 and 201 for a create; Pinterest answers 201 Created, and so does Corkboard (only 201 is declared).',
