@@ -42,6 +42,8 @@ export function Layout() {
             <>
               <NavLink to="/create">Create</NavLink>
               <NavLink to={`/user/${encodeURIComponent(user.username)}`}>Profile</NavLink>
+              <NavLink to="/developer">Developers</NavLink>
+              {user.is_admin && <NavLink to="/admin">Admin</NavLink>}
               <button type="button" className="link-button" onClick={() => void onLogOut()}>
                 Log out
               </button>

@@ -1,0 +1,3 @@
+import { CallInspector } from './RequestLog';
+
+export default CallInspector;
