@@ -200,10 +200,13 @@ function SignupSetting() {
     queryKey: ['admin-signup'],
     queryFn: () => apiGet<{ mode: SignupMode }>('/api/admin/settings/signup'),
   });
+  // The choice shows at once; it goes back if the server refuses it.
+  const [chosen, setChosen] = useState<SignupMode | null>(null);
   const save = useMutation({
     mutationFn: (mode: SignupMode) =>
       apiSend<{ mode: SignupMode }>('PUT', '/api/admin/settings/signup', { mode }),
     onSuccess: (saved) => queryClient.setQueryData(['admin-signup'], saved),
+    onSettled: () => setChosen(null),
   });
   return (
     <section className="panel" aria-labelledby="signup-heading">
@@ -217,7 +220,7 @@ function SignupSetting() {
           retry={() => void setting.refetch()}
         />
       ) : (
-        <fieldset className="plain-fieldset" disabled={save.isPending}>
+        <fieldset className="plain-fieldset">
           <legend>Who may sign up</legend>
           {(Object.keys(SIGNUP_WORDS) as SignupMode[]).map((mode) => (
             <label key={mode} className="checkbox">
@@ -225,8 +228,11 @@ function SignupSetting() {
                 type="radio"
                 name="signup-mode"
                 value={mode}
-                checked={setting.data.mode === mode}
-                onChange={() => save.mutate(mode)}
+                checked={(chosen ?? setting.data.mode) === mode}
+                onChange={() => {
+                  setChosen(mode);
+                  save.mutate(mode);
+                }}
               />
               {SIGNUP_WORDS[mode]}
             </label>

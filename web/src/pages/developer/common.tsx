@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useMe } from '../../api/auth';
 import type { SignedInUser } from '../../api/types';
@@ -55,15 +55,24 @@ export function StatusBadge({ app }: { app: DeveloperApp }) {
 
 /** A secret shown once, with a copy button (the clipboard may be refused: then select it by hand). */
 export function ShownOnce({ label, value }: { label: string; value: string }) {
+  const id = useId();
   return (
     <div className="shown-once">
       <p className="shown-once-label">
-        <strong>{label}</strong> — shown only this once. Copy it now and keep it safe.
+        <label htmlFor={id}>
+          <strong>{label}</strong>
+        </label>{' '}
+        — shown only this once. Copy it now and keep it safe.
       </p>
       <div className="copy-row">
-        <code className="secret" aria-label={label}>
-          {value}
-        </code>
+        <textarea
+          id={id}
+          className="secret"
+          readOnly
+          rows={2}
+          value={value}
+          onFocus={(event) => event.currentTarget.select()}
+        />
         <CopyButton value={value} label={label} />
       </div>
     </div>
