@@ -6,6 +6,7 @@ import { migration0003 } from './migrations/0003_analytics.js';
 import { migration0004 } from './migrations/0004_media_uploads.js';
 import { migration0006 } from './migrations/0006_app_sandbox_settings.js';
 import { migration0007 } from './migrations/0007_request_log_bodies.js';
+import { migration0008 } from './migrations/0008_analytics_pin_totals.js';
 
 export interface Migration {
   name: string;
@@ -20,6 +21,7 @@ export const migrations: Migration[] = [
   migration0004,
   migration0006,
   migration0007,
+  migration0008,
 ];
 
 /**

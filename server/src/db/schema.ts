@@ -300,6 +300,12 @@ export interface MediaUploadsTable {
   updated_at: Timestamp;
 }
 
+/** Lifetime sums per account and pin (migrations/0008_analytics_pin_totals.ts). */
+export interface AnalyticsAccountPinTotalsTable extends AnalyticsMetricColumns {
+  user_id: Id;
+  pin_id: Id;
+}
+
 export interface Database {
   settings: SettingsTable;
   worker_leases: WorkerLeasesTable;
@@ -319,6 +325,7 @@ export interface Database {
   analytics_events: AnalyticsEventsTable;
   analytics_account_pin_daily: AnalyticsAccountPinDailyTable;
   analytics_account_daily: AnalyticsAccountDailyTable;
+  analytics_account_pin_totals: AnalyticsAccountPinTotalsTable;
   app_sandbox_settings: AppSandboxSettingsTable;
   request_log_bodies: RequestLogBodiesTable;
   media_uploads: MediaUploadsTable;

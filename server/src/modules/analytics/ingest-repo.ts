@@ -140,6 +140,7 @@ export class AnalyticsIngestRepo {
       const { accountPin, account } = rollupsFor(accepted);
       await this.upsertRollups(trx, 'analytics_account_pin_daily', accountPin);
       await this.upsertRollups(trx, 'analytics_account_daily', account);
+      await this.upsertTotals(trx, pinTotalsOf(accountPin));
       return { accepted: accepted.length, duplicates };
     });
   }
@@ -209,6 +210,30 @@ export class AnalyticsIngestRepo {
     }
   }
 
+  /** Adds lifetime sums per (account, pin); top pins reads them as upper bounds. */
+  private async upsertTotals(trx: Transaction<Database>, rows: PinTotalsRow[]): Promise<void> {
+    const keyColumns = ['user_id', 'pin_id'];
+    const columns = [...keyColumns, ...METRIC_COLUMNS];
+    for (const [start, count] of chunks(rows.length, ROLLUP_CHUNK)) {
+      const sqlText = this.sqlFor(`totals:${count}`, () => {
+        const sums = METRIC_COLUMNS.map(
+          (c) => `${c} = analytics_account_pin_totals.${c} + excluded.${c}`,
+        ).join(', ');
+        return (
+          `insert into analytics_account_pin_totals (${columns.join(', ')}) values ${this.valuesList(count, columns.length)}` +
+          ` on conflict (${keyColumns.join(', ')}) do update set ${sums}`
+        );
+      });
+      const parameters: unknown[] = [];
+      for (let i = start; i < start + count; i += 1) {
+        const r = rows[i]!;
+        parameters.push(r.userId, r.pinId);
+        for (const value of r.metrics) parameters.push(value);
+      }
+      await trx.executeQuery(CompiledQuery.raw(sqlText, parameters));
+    }
+  }
+
   private sqlFor(key: string, build: () => string): string {
     let text = this.sqlCache.get(key);
     if (text === undefined) {
@@ -232,6 +257,31 @@ export class AnalyticsIngestRepo {
     }
     return tuples.join(', ');
   }
+}
+
+interface PinTotalsRow {
+  userId: string;
+  pinId: string;
+  metrics: number[];
+}
+
+/** The account-pin roll-ups summed per (account, pin), in key order so writers lock in one order. */
+function pinTotalsOf(rows: readonly RollupRow[]): PinTotalsRow[] {
+  const totals = new Map<string, PinTotalsRow>();
+  for (const row of rows) {
+    const key = `${row.userId}|${row.pinId}`;
+    let total = totals.get(key);
+    if (!total) {
+      total = {
+        userId: row.userId,
+        pinId: row.pinId!,
+        metrics: new Array<number>(row.metrics.length).fill(0),
+      };
+      totals.set(key, total);
+    }
+    for (let i = 0; i < row.metrics.length; i += 1) total.metrics[i]! += row.metrics[i]!;
+  }
+  return [...totals.values()].sort((a, b) => compareIds(a.userId, b.userId) || compareIds(a.pinId, b.pinId));
 }
 
 /** [start, count] pieces of `total`: full chunks of `max`, then the rest as powers of two. */

@@ -113,8 +113,16 @@ const and = (conditions: RawBuilder<unknown>[]) =>
 const splitKey = (split: SplitColumn | null) =>
   split === null ? sql`''` : split === 'claimed' ? sql`cast(claimed as varchar(1))` : sql.ref(split);
 
+export interface AnalyticsQueryRepoOptions {
+  /** Pins read per step of top pins' walk down the lifetime totals. */
+  topPinsChunk: number;
+}
+
 export class AnalyticsQueryRepo {
-  constructor(private readonly handle: Pick<DatabaseHandle, 'db' | 'fastReader'>) {}
+  constructor(
+    private readonly handle: Pick<DatabaseHandle, 'db' | 'fastReader'>,
+    private readonly options: AnalyticsQueryRepoOptions = { topPinsChunk: 400 },
+  ) {}
 
   private async rows(query: RawBuilder<unknown>): Promise<Array<Record<string, unknown>>> {
     const reader = this.handle.fastReader;
@@ -230,17 +238,81 @@ export class AnalyticsQueryRepo {
 
   /**
    * top_pins and top_video_pins: sums per pin over the range, largest `sortBy` first, ties by
-   * pin id. Pins are summed first and joined to pins and boards after, so the visibility rule
-   * and the created-since filter cost one lookup per pin, not per roll-up row.
+   * pin id, among pins the viewer may see.
+   *
+   * A pin's sum over any range is at most its lifetime total (analytics_account_pin_totals),
+   * so pins are read in chunks from the largest total down (threshold algorithm): each chunk's
+   * range sums are computed, and the walk stops once the next pin's total cannot reach the
+   * current last place. On real data (a long tail) that is a few hundred pins, not every pin's
+   * every day. An average (sum over another sum) has no such bound: it is computed over all.
    */
   async topPins(query: TopPinQuery): Promise<TopPinRow[]> {
+    if (query.sortBy.dividedBy) return this.topPinsAmong(query, null);
+    const bound = sql.join(
+      query.sortBy.sumOf.map((c) => sql.ref(c)),
+      sql` + `,
+    );
+    const best: Array<TopPinRow & { value: number }> = [];
+    let after: { bound: number; pinId: string } | null = null;
+    for (;;) {
+      const candidates = await this.rows(sql`
+        select pin_id, (${bound}) as bound
+        from analytics_account_pin_totals
+        where user_id = ${query.userId}${
+          after
+            ? sql` and ((${bound}) < ${after.bound} or ((${bound}) = ${after.bound} and pin_id > ${after.pinId}))`
+            : sql``
+        }
+        order by bound desc, pin_id asc
+        limit ${this.options.topPinsChunk}`);
+      if (candidates.length === 0) break;
+      const highest = Number(candidates[0]!.bound);
+      const last = best.length >= query.limit ? best[query.limit - 1]!.value : null;
+      // Every pin left sums to at most `highest`: below last place, none can enter (a tie still might, by pin id).
+      if (last !== null && highest < last) break;
+      if (highest === 0) {
+        // Only pins without any count of this metric remain: their order is by pin id alone.
+        const zeros = await this.topPinsAmong(
+          query,
+          null,
+          best.map((b) => b.pinId),
+        );
+        for (const row of zeros) best.push({ ...row, value: sortValueOf(row, query.sortBy) });
+        break;
+      }
+      const ids = candidates.map((c) => idOf(c.pin_id));
+      for (const row of await this.topPinsAmong(query, ids)) {
+        best.push({ ...row, value: sortValueOf(row, query.sortBy) });
+      }
+      best.sort((a, b) => b.value - a.value || compareIds(a.pinId, b.pinId));
+      best.length = Math.min(best.length, query.limit);
+      const tail = candidates[candidates.length - 1]!;
+      after = { bound: Number(tail.bound), pinId: idOf(tail.pin_id) };
+      if (candidates.length < this.options.topPinsChunk) break;
+    }
+    best.sort((a, b) => b.value - a.value || compareIds(a.pinId, b.pinId));
+    return best.slice(0, query.limit).map(({ pinId, sums }) => ({ pinId, sums }));
+  }
+
+  /**
+   * Range sums of the pins among `pinIds` (all pins when null, except `excluded`), visible and
+   * created recently enough, best first. Pins are summed first and joined to pins and boards
+   * after, so the visibility rule costs one lookup per pin, not per roll-up row.
+   */
+  private async topPinsAmong(
+    query: TopPinQuery,
+    pinIds: readonly string[] | null,
+    excluded: readonly string[] = [],
+  ): Promise<TopPinRow[]> {
     const { columns } = query;
+    const among = pinIds ? sql` and pin_id in (${sql.join(pinIds)})` : sql``;
+    const except = excluded.length > 0 ? sql` and pin_id not in (${sql.join(excluded)})` : sql``;
     const rows = await this.rows(sql`
       select totals.pin_id, ${sql.join(columns.map((c) => sql.ref(`totals.${c}`)))}
       from (
         select pin_id, ${sql.join(columns.map(sumOf))}
         from analytics_account_pin_daily
-        where user_id = ${query.userId} and day >= ${query.start} and day <= ${query.end}${and(filterConditions(query.filters))}
+        where user_id = ${query.userId} and day >= ${query.start} and day <= ${query.end}${among}${except}${and(filterConditions(query.filters))}
         group by pin_id
       ) totals
       join pins p on p.id = totals.pin_id
@@ -250,6 +322,18 @@ export class AnalyticsQueryRepo {
       limit ${query.limit}`);
     return rows.map((row) => ({ pinId: idOf(row.pin_id), sums: sumsOf(row, columns) }));
   }
+}
+
+/** The value a pin is ranked by (sums only: averages are ranked in SQL). */
+function sortValueOf(row: TopPinRow, key: SortKey): number {
+  let total = 0;
+  for (const column of key.sumOf) total += row.sums[column] ?? 0;
+  return total;
+}
+
+/** Decimal id strings in numeric order. */
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /**
