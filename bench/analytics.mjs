@@ -431,9 +431,10 @@ async function main() {
       console.error(error);
       results.push({ db, error: error.message.split('\n')[0] });
     }
+    // Written after each database, so a long run keeps what it measured so far.
+    writeBlock(resultsBlock(results, startedAt));
   }
   const block = resultsBlock(results, startedAt);
-  writeBlock(block);
   log(`\n${block}\n\nWritten to bench/RESULTS.md.`);
   await stopAll();
   if (SETTINGS.databases.includes('postgres'))
