@@ -133,7 +133,8 @@ export class AnalyticsIngestRepo {
         else keyed.set(event.dedupeKey, event);
       }
       await this.insertRaw(trx, plain, false);
-      const keyedRows = [...keyed.values()];
+      // In key order, so concurrent writers (several processes on PostgreSQL) wait on each other instead of deadlocking.
+      const keyedRows = [...keyed.values()].sort((a, b) => cmp(a.dedupeKey!, b.dedupeKey!));
       const stored = await this.insertRaw(trx, keyedRows, true);
       duplicates += keyedRows.length - stored.size;
       const accepted = plain.concat(keyedRows.filter((e) => stored.has(e.dedupeKey!)));

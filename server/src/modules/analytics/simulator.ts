@@ -69,6 +69,9 @@ export interface SimulationSummary {
 
 const DAY_MS = 86_400_000;
 const ZIPF_EXPONENT = 1.1;
+/** Standard deviations of the log-normal day-to-day noise: the whole account, and each pin. */
+const DAY_NOISE = 0.12;
+const PIN_DAY_NOISE = 0.25;
 const WEEKDAY_FACTOR = [0.66, 1, 1, 1, 1, 1, 0.72]; // Sunday first, as getUTCDay
 const APP_MIX: Array<[AppType, number]> = [
   ['MOBILE', 0.6],
@@ -188,13 +191,20 @@ export class AnalyticsSimulator {
     const models = this.modelPins(pins, random, windowStartMs, todayMs);
     await this.backdate(options.userId, models, windowStartMs);
 
-    const videoShare = models.filter((m) => m.video).length / Math.max(1, models.length);
-    const eventsPerImpression =
-      IMAGE_EVENTS_PER_IMPRESSION * (1 - videoShare) + VIDEO_EVENTS_PER_IMPRESSION * videoShare;
+    // Events per unit of dailyImpressions: each pin weighted by popularity, by its events per
+    // impression and by the share of the window it existed; the mean of the log-normal noise.
+    const windowMs = todayMs - windowStartMs;
+    let eventsPerUnit = 0;
+    for (const m of models) {
+      const active = Math.min(1, Math.max(0, (todayMs - Math.max(windowStartMs, m.createdMs)) / windowMs));
+      eventsPerUnit +=
+        m.weight * active * (m.video ? VIDEO_EVENTS_PER_IMPRESSION : IMAGE_EVENTS_PER_IMPRESSION);
+    }
+    const noiseMean = Math.exp((DAY_NOISE ** 2 + PIN_DAY_NOISE ** 2) / 2);
     const meanDayFactor = WEEKDAY_FACTOR.reduce((a, b) => a + b, 0) / 7;
     const dailyImpressions =
       options.targetEvents !== undefined
-        ? options.targetEvents / (options.days * meanDayFactor * eventsPerImpression)
+        ? options.targetEvents / (options.days * meanDayFactor * noiseMean * Math.max(eventsPerUnit, 1e-9))
         : (options.dailyImpressions ?? Math.max(200, 25 * models.length));
 
     const totals = Object.fromEntries(ANALYTICS_EVENT_TYPES.map((t) => [t, 0])) as Record<
@@ -220,7 +230,7 @@ export class AnalyticsSimulator {
       const dayStartMs = windowStartMs + day * DAY_MS;
       const weekday = new Date(dayStartMs).getUTCDay();
       const trend = 0.85 + (0.3 * day) / Math.max(1, options.days - 1);
-      const dayFactor = WEEKDAY_FACTOR[weekday]! * trend * Math.exp(0.12 * random.normal());
+      const dayFactor = WEEKDAY_FACTOR[weekday]! * trend * Math.exp(DAY_NOISE * random.normal());
       const emit = (type: AnalyticsEventType, pinId: string | null, at: number, value?: number) => {
         pending.push({
           type,
@@ -242,7 +252,7 @@ export class AnalyticsSimulator {
         if (model.createdMs >= dayEndMs) continue;
         const from = Math.max(dayStartMs, model.createdMs);
         const when = () => timeIn(random, dayStartMs, from, dayEndMs);
-        const mean = dailyImpressions * model.weight * dayFactor * Math.exp(0.25 * random.normal());
+        const mean = dailyImpressions * model.weight * dayFactor * Math.exp(PIN_DAY_NOISE * random.normal());
         const impressions = random.poisson(mean);
         if (impressions === 0) continue;
         dayImpressions += impressions;
