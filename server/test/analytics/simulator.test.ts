@@ -53,7 +53,7 @@ describe('the traffic simulator', () => {
   beforeAll(async () => {
     first = await accountWithPins();
     summary = await simulate(first, 42);
-  });
+  }, 120_000);
 
   it('writes every event it made through ingestion, so the roll-ups hold the same totals', async () => {
     expect(summary.rejected).toBe(0);
@@ -100,7 +100,7 @@ describe('the traffic simulator', () => {
     expect((await simulate(first, 42)).totals).toEqual(summary.totals);
     const other = await accountWithPins();
     expect((await simulate(other, 43)).totals.IMPRESSION).not.toBe(summary.totals.IMPRESSION);
-  });
+  }, 120_000); // three simulations: slow on PostgreSQL on a busy machine
 
   it('has a weekly rhythm: weekdays busier than weekends', () => {
     const ratio = summary.weekdayImpressions / summary.weekendImpressions;
