@@ -35,6 +35,8 @@ const router = createBrowserRouter([
         lazy: page(() => import('./pages/developer/CallInspectorPage')),
       },
       { path: 'admin', lazy: page(() => import('./pages/admin/Admin')) },
+      { path: 'business', lazy: page(() => import('./pages/business/BusinessSetup')) },
+      { path: 'business/signup', lazy: page(() => import('./pages/business/BusinessSignup')) },
       { path: '*', lazy: page(() => import('./pages/NotFound')) },
     ],
   },

@@ -393,5 +393,11 @@ describe('sessions and CSRF', () => {
     expect(body.languages).toContainEqual({ code: 'en', name: 'English' });
     expect(body.goals).toContain('BUILD_AWARENESS');
     expect(body.ads_interest).toEqual(['YES', 'NOT_SURE_YET']);
+    expect(body.limits).toEqual({
+      business_name_max: 100,
+      description_max: 500,
+      picture_min_size: 165,
+      picture_size: 280,
+    });
   });
 });

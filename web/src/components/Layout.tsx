@@ -42,6 +42,7 @@ export function Layout() {
             <>
               <NavLink to="/create">Create</NavLink>
               <NavLink to={`/user/${encodeURIComponent(user.username)}`}>Profile</NavLink>
+              {user.account_type === 'BUSINESS' && <NavLink to="/analytics">Analytics</NavLink>}
               <NavLink to="/developer">Developers</NavLink>
               {user.is_admin && <NavLink to="/admin">Admin</NavLink>}
               <button type="button" className="link-button" onClick={() => void onLogOut()}>

@@ -55,10 +55,16 @@ export default function ProfilePage() {
         </span>
         <h1>{person.business_name ?? person.username}</h1>
         <p className="muted">@{person.username}</p>
+        {person.account_type === 'BUSINESS' && <p className="badge">Business account</p>}
         {person.about && <p className="profile-about">{person.about}</p>}
         {person.is_you && (
           <Link className="button button-primary" to="/create">
             Create a pin
+          </Link>
+        )}
+        {person.is_you && (
+          <Link className="button profile-business-link" to="/business">
+            {person.account_type === 'BUSINESS' ? 'Edit business profile' : 'Convert to business'}
           </Link>
         )}
       </header>

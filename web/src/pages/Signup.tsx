@@ -73,6 +73,9 @@ export default function Signup() {
       }
     >
       <p className="lead">Find ideas to try, and save them to boards.</p>
+      <p className="business-signup-link">
+        For a brand or a shop? <Link to="/business/signup">Create a business account</Link>
+      </p>
       <form onSubmit={(event) => void onSubmit(event)} noValidate>
         <Field
           label="Email"

@@ -12,6 +12,7 @@ import {
   namedChoices,
 } from './choices.js';
 import { presentBusinessProfile } from './presenter.js';
+import { PROFILE_IMAGE_MIN_SIZE, PROFILE_IMAGE_SIZE } from './profile-picture.js';
 import {
   AboutStepSchema,
   AdsStepSchema,
@@ -21,6 +22,7 @@ import {
   PictureStepSchema,
   WebsiteStepSchema,
 } from './schemas.js';
+import { BUSINESS_NAME_MAX, DESCRIPTION_MAX } from './service.js';
 
 const tags = ['web: business'];
 const response = { 200: BusinessProfileSchema, default: ErrorSchema };
@@ -41,6 +43,12 @@ export function registerBusinessRoutes(app: App, ctx: AppContext): void {
     goals: [...BUSINESS_GOALS],
     promote: [...BUSINESS_PROMOTES],
     ads_interest: [...ADS_INTERESTS],
+    limits: {
+      business_name_max: BUSINESS_NAME_MAX,
+      description_max: DESCRIPTION_MAX,
+      picture_min_size: PROFILE_IMAGE_MIN_SIZE,
+      picture_size: PROFILE_IMAGE_SIZE,
+    },
   };
   app.get(
     '/api/business/options',

@@ -17,6 +17,17 @@ export const BusinessOptionsSchema = Type.Object(
     goals: Type.Array(Type.String(), { description: 'Business goals.' }),
     promote: Type.Array(Type.String(), { description: 'What a business can promote.' }),
     ads_interest: Type.Array(Type.String(), { description: 'Answers to "interested in ads?".' }),
+    limits: Type.Object(
+      {
+        business_name_max: Type.Integer({ description: 'Longest business name, in characters.' }),
+        description_max: Type.Integer({ description: 'Longest description, in characters.' }),
+        picture_min_size: Type.Integer({
+          description: 'Smallest width and height of a profile picture, in pixels.',
+        }),
+        picture_size: Type.Integer({ description: 'Side of the stored square profile picture, in pixels.' }),
+      },
+      { description: 'The limits the steps check, for the web app to show as you type.' },
+    ),
   },
   { $id: 'BusinessOptions', description: 'The closed lists of the business profile wizard.' },
 );
