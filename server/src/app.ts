@@ -96,6 +96,7 @@ import { WebsitesService } from './modules/websites/service.js';
 import { SiteChecker, systemTxtResolver, type TxtResolver } from './modules/websites/verification.js';
 import { AnalyticsQueryRepo } from './modules/analytics/query-repo.js';
 import { registerAnalyticsRoutes } from './modules/analytics/routes.js';
+import { registerAnalyticsWebRoutes } from './modules/analytics/web-routes.js';
 import { AnalyticsQueryService } from './modules/analytics/query-service.js';
 
 export interface BuildAppOptions {
@@ -417,6 +418,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerBusinessRoutes(app, ctx);
   registerSandboxRoutes(app, ctx);
   registerAnalyticsRoutes(app, ctx);
+  registerAnalyticsWebRoutes(app, ctx);
   registerAppSandboxRoutes(app, ctx, appSandbox, callInspector);
   registerAnalyticsControlRoutes(app, ctx, analyticsControl);
   const liveAnalytics = new LiveAnalytics({

@@ -37,6 +37,7 @@ const router = createBrowserRouter([
       { path: 'admin', lazy: page(() => import('./pages/admin/Admin')) },
       { path: 'business', lazy: page(() => import('./pages/business/BusinessSetup')) },
       { path: 'business/signup', lazy: page(() => import('./pages/business/BusinessSignup')) },
+      { path: 'analytics', lazy: page(() => import('./pages/analytics/Analytics')) },
       { path: '*', lazy: page(() => import('./pages/NotFound')) },
     ],
   },

@@ -250,6 +250,11 @@ export class AnalyticsQueryService {
     return this.deps.now ? this.deps.now() : new Date();
   }
 
+  /** Today (UTC) as the date rules see it (the sandbox clock may set it). */
+  today(): Day {
+    return dayOf(this.now());
+  }
+
   /** The caller's account when it is a business account; otherwise the operation's refusal. */
   private async businessAccount(viewer: Viewer, refusal: () => ApiError) {
     const user = await this.deps.accounts.getById(viewer.userId);
