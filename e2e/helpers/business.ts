@@ -18,8 +18,18 @@ export interface BusinessInput {
   picturePath?: string;
   /** A website to save at step 5; skipped when absent. */
   website?: string;
+  /**
+   * Claims the website by this method at step 5 (the site must already carry the code: read it
+   * in `onStep('website')`); without it the claim is skipped.
+   */
+  verifyWith?: 'Meta tag' | 'HTML file' | 'DNS TXT record';
   /** Called on each step's screen once it is shown (accessibility checks, screenshots). */
   onStep?: (step: 'name' | 'about' | 'ads' | 'picture' | 'website', page: Page) => Promise<void>;
+}
+
+/** The account's verification code as the website step shows it. */
+export async function shownVerificationCode(page: Page): Promise<string> {
+  return (await page.locator('.verification-code').textContent())?.trim() ?? '';
 }
 
 /** A real picture file of the given size (sharp), for the profile picture step. */
@@ -79,7 +89,13 @@ export async function becomeBusiness(page: Page, input: BusinessInput): Promise<
   if (input.website) {
     await page.getByLabel('Website').fill(input.website);
     await page.getByRole('button', { name: 'Save website' }).click();
-    await page.getByRole('button', { name: /^Verify / }).waitFor();
+    const verify = page.getByRole('button', { name: /^Verify / });
+    await verify.waitFor();
+    if (input.verifyWith) {
+      await page.getByLabel(input.verifyWith, { exact: true }).check();
+      await verify.click();
+      await page.getByText(/ is claimed by your account\.$/).waitFor();
+    }
     await page.getByRole('button', { name: 'Finish' }).click();
   } else {
     await page.getByRole('button', { name: 'Skip for now' }).click();
