@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -78,6 +79,70 @@ async function imageBase64(color: { r: number; g: number; b: number }): Promise<
   return png.toString('base64');
 }
 
+/** A 2-second test video made by ffmpeg (as the server's video tests make them). */
+function makeVideo(): Buffer {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corkboard-e2e-video-'));
+  const file = path.join(dir, 'clip.mp4');
+  try {
+    const result = spawnSync(
+      'ffmpeg',
+      [
+        ...['-v', 'error', '-nostdin', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=2:size=320x240:rate=25'],
+        ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file],
+      ],
+      { encoding: 'utf8' },
+    );
+    if (result.status !== 0) throw new Error(`ffmpeg could not make a test video: ${result.stderr}`);
+    return fs.readFileSync(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A video pin as an app makes one: media/create, the signed upload, media/get until done, pins/create. */
+async function createVideoPin(
+  baseUrl: string,
+  token: string,
+  boardId: string,
+  title: string,
+): Promise<string> {
+  const v5 = async (method: string, url: string, body?: object) => {
+    const res = await fetch(`${baseUrl}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = (await res.json()) as Record<string, unknown>;
+    expect(res.ok, `${method} ${url}: ${res.status} ${JSON.stringify(json)}`).toBe(true);
+    return json;
+  };
+  const registered = (await v5('POST', '/v5/media', { media_type: 'video' })) as {
+    media_id: string;
+    upload_url: string;
+    upload_parameters: Record<string, string>;
+  };
+  const form = new FormData();
+  for (const [name, value] of Object.entries(registered.upload_parameters)) form.append(name, value);
+  form.append('file', new Blob([new Uint8Array(makeVideo())], { type: 'video/mp4' }), 'clip.mp4');
+  const upload = await fetch(registered.upload_url, { method: 'POST', body: form });
+  expect(upload.status, await upload.text()).toBeLessThan(300);
+  let status = '';
+  await waitFor(
+    async () => {
+      status = String((await v5('GET', `/v5/media/${registered.media_id}`)).status);
+      return status === 'succeeded' || status === 'failed';
+    },
+    { timeoutMs: 60_000, message: () => `the video was still ${status} after a minute` },
+  );
+  expect(status).toBe('succeeded');
+  const pin = await v5('POST', '/v5/pins', {
+    board_id: boardId,
+    title,
+    media_source: { source_type: 'video_id', media_id: registered.media_id },
+  });
+  return String(pin.id);
+}
+
 const addDays = (day: string, n: number) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -128,6 +193,13 @@ describe.skipIf(skip)('the analytics page in the browser', () => {
       });
       pins[name] = pin.id;
     }
+    // A video pin, through /v5 with the token the Postman environment gives the signed-in user.
+    const environment = await api<{ values: Array<{ key: string; value: string }> }>(
+      'GET',
+      '/api/developer/postman/environment.json',
+    );
+    const token = environment.values.find((v) => v.key === 'access_token')!.value;
+    pins['Wheel throwing'] = await createVideoPin(server.url, token, board.id, 'Wheel throwing');
     today = (await api<{ today: string }>('GET', '/api/analytics/definition')).today;
     const [d3, d2, d1] = [addDays(today, -3), addDays(today, -2), addDays(today, -1)];
     const bowl = pins['Blue bowl'];
@@ -143,6 +215,10 @@ describe.skipIf(skip)('the analytics page in the browser', () => {
         { type: 'IMPRESSION', pin_id: cup, date: d2, count: 5, app_type: 'WEB' },
         { type: 'IMPRESSION', pin_id: cup, date: d1, count: 10, app_type: 'TABLET' },
         { type: 'SAVE', pin_id: cup, date: d1, count: 5, app_type: 'TABLET' },
+        // Video activity only (no impressions, saves or clicks): the account totals stay as above.
+        { type: 'VIDEO_START', pin_id: pins['Wheel throwing'], date: d1, count: 4, app_type: 'WEB' },
+        { type: 'VIDEO_MRC_VIEW', pin_id: pins['Wheel throwing'], date: d1, count: 3, app_type: 'WEB' },
+        { type: 'VIDEO_WATCH_TIME', pin_id: pins['Wheel throwing'], date: d1, count: 4, value_ms: 5000 },
       ],
     });
   });
@@ -183,7 +259,8 @@ describe.skipIf(skip)('the analytics page in the browser', () => {
     });
 
     const top = await topPins(page, 'Top pins');
-    expect(top.map((p) => p.name)).toEqual(['Blue bowl', 'Green cup']);
+    // The video pin had activity too (no impressions): last.
+    expect(top.map((p) => p.name)).toEqual(['Blue bowl', 'Green cup', 'Wheel throwing']);
     await waitFor(async () => (await topPins(page, 'Top pins')).every((p) => p.thumbnailLoaded), {
       timeoutMs: 10_000,
       message: () => 'top pin thumbnails did not load',
@@ -193,8 +270,18 @@ describe.skipIf(skip)('the analytics page in the browser', () => {
       timeoutMs: 10_000,
       message: () => 'sorting top pins by saves did not put Green cup first',
     });
-    // No video pins: the video list says so.
-    await page.getByText('none of your video pins had activity').waitFor();
+    // The video pin leads the top video pins (by video views), its cover as the thumbnail.
+    await waitFor(async () => (await topPins(page, 'Top video pins')).some((p) => p.thumbnailLoaded), {
+      timeoutMs: 10_000,
+      message: () => 'the top video pin thumbnail did not load',
+    });
+    const videos = await topPins(page, 'Top video pins');
+    expect(videos[0]).toMatchObject({ pinId: pins['Wheel throwing'], name: 'Wheel throwing' });
+    const videoItem = page.locator(`.top-pin[data-pin-id="${pins['Wheel throwing']}"]`).last();
+    expect(await videoItem.textContent()).toMatch(
+      /Video starts\s*4.*Video views\s*3|Video views\s*3.*Video starts\s*4/s,
+    );
+    expect(await videoItem.textContent()).toMatch(/Average watch time\s*5 s/);
     await screenshot(page, 'analytics-desktop');
     await expectAccessible(page);
   });
