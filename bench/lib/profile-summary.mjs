@@ -1,7 +1,7 @@
 // Where the time goes in a V8 .cpuprofile (as written by `node --cpu-prof`): self time grouped
 // by package / server module, the top functions by self time, and inclusive time of server code.
 //
-//   node bench/lib/profile-summary.mjs bench/.work/profiles/CPU.….cpuprofile [--top=25] [--callers=executeQuery]
+//   node bench/lib/profile-summary.mjs bench/.work/profiles/CPU.….cpuprofile [--top=25] [--callers=executeQuery] [--skip-ms=3000]
 // --callers=NAME: time spent in (and under) functions called NAME, by the nearest server function above them.
 import fs from 'node:fs';
 
@@ -13,9 +13,15 @@ const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
+// --skip-ms=N leaves out the first N ms of the profile (start-up: module loading, migrations).
+const skipUs =
+  1000 * Number((process.argv.find((a) => a.startsWith('--skip-ms=')) ?? '--skip-ms=0').slice(10));
 const self = new Map();
+let elapsed = 0;
 for (let i = 0; i < profile.samples.length; i++) {
   const id = profile.samples[i];
+  elapsed += profile.timeDeltas[i] ?? 0;
+  if (elapsed < skipUs) continue;
   self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
 }
 const sampled = [...self.values()].reduce((a, b) => a + b, 0);

@@ -149,6 +149,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     openDatabase({
       databaseUrl: config.databaseUrl,
       sqlitePath: path.join(config.dataDir, 'corkboard.sqlite'),
+      // WAL checkpoints in a worker thread, never inside a commit on the event loop (db/checkpointer.ts).
+      backgroundCheckpointMs: 1000,
     });
   await migrateToLatest(database.db as never, database.dialect);
   const lease = await WorkerLease.acquire(database.db);

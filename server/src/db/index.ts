@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
+import { BackgroundCheckpointer, SAFETY_NET_PAGES } from './checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -16,6 +17,8 @@ export interface DatabaseHandle {
    * transaction, and skips the query builder's per-call overhead. Null on PostgreSQL.
    */
   fastReader: FastReader | null;
+  /** SQLite only, when asked for: the worker running WAL checkpoints off the event loop. */
+  checkpointer: BackgroundCheckpointer | null;
   close(): Promise<void>;
 }
 
@@ -31,6 +34,12 @@ export interface OpenDatabaseOptions {
   /** PostgreSQL schema to use (tests give each file its own). */
   pgSchema?: string;
   pgPoolSize?: number;
+  /**
+   * SQLite file only: run WAL checkpoints every this many milliseconds in a worker thread
+   * instead of inside commits on the event loop (see checkpointer.ts). The server turns it on;
+   * short-lived commands and tests leave SQLite's default.
+   */
+  backgroundCheckpointMs?: number;
 }
 
 // int8 and numeric come back as strings: ids must never pass through a JS number.
@@ -44,7 +53,7 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
       ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', fastReader: null, close: () => db.destroy() };
+    return { db, dialect: 'postgres', fastReader: null, checkpointer: null, close: () => db.destroy() };
   }
   if (options.sqlitePath !== ':memory:') fs.mkdirSync(path.dirname(options.sqlitePath), { recursive: true });
   const sqlite = new SQLite(options.sqlitePath);
@@ -54,12 +63,20 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const onDisk = options.sqlitePath !== ':memory:' && options.sqlitePath !== '';
   const reader = options.sqlitePath === ':memory:' ? null : openFastReader(options.sqlitePath);
+  let checkpointer: BackgroundCheckpointer | null = null;
+  if (onDisk && options.backgroundCheckpointMs) {
+    checkpointer = new BackgroundCheckpointer(options.sqlitePath, options.backgroundCheckpointMs);
+    sqlite.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+  }
   return {
     db,
     dialect: 'sqlite',
     fastReader: reader?.fastReader ?? null,
+    checkpointer,
     close: async () => {
+      await checkpointer?.close();
       reader?.close();
       await db.destroy();
     },

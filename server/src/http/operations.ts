@@ -17,6 +17,17 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     auth: AuthContext | null;
+    /**
+     * The caller of a call refused with 403 after authenticating (a missing scope, a client
+     * token where a user token is needed, ad_account_id): `auth` stays null so nothing acts for
+     * them, but the request log still records the call for their app.
+     */
+    deniedAuth: AuthContext | null;
+    /**
+     * The operationId of the /v5 operation being called, set by the auth hook with `auth` or
+     * `deniedAuth` (later hooks read it here: `request.routeOptions` builds an object per read).
+     */
+    apiOperationId: string | null;
   }
 }
 
@@ -33,10 +44,13 @@ export function callerOf(request: FastifyRequest): AuthContext {
  */
 export function registerOperationAuth(app: FastifyInstance, tokens: TokensService): void {
   app.decorateRequest('auth', null);
+  app.decorateRequest('deniedAuth', null);
+  app.decorateRequest('apiOperationId', null);
   // A callback hook: a token kept in memory is admitted with no promise at all.
   app.addHook('onRequest', (request, _reply, done) => {
     const config = request.routeOptions.config;
     if (!config.operationId || config.notImplemented || config.clientAuth) return done();
+    request.apiOperationId = config.operationId;
     const cached = tokens.cachedCaller(request.headers.authorization);
     if (cached) return done(admit(request, cached, config.operationId, config.scopes));
     tokens.authenticate(request.headers.authorization).then(
@@ -48,6 +62,18 @@ export function registerOperationAuth(app: FastifyInstance, tokens: TokensServic
 
 /** Sets `request.auth` when the caller may call the operation; otherwise the error to answer with. */
 function admit(
+  request: FastifyRequest,
+  auth: AuthContext,
+  operationId: string,
+  scopes: readonly Scope[] | undefined,
+): ApiError | undefined {
+  const refusal = refusalOf(request, auth, operationId, scopes);
+  if (refusal) request.deniedAuth = auth;
+  else request.auth = auth;
+  return refusal;
+}
+
+function refusalOf(
   request: FastifyRequest,
   auth: AuthContext,
   operationId: string,
@@ -68,6 +94,5 @@ function admit(
       'You are not permitted to access that resource: Corkboard has no ad accounts yet, so ad_account_id cannot be used.',
     );
   }
-  request.auth = auth;
   return undefined;
 }

@@ -39,8 +39,17 @@ const CALLS_PER: Record<Window['name'], string> = {
   day: 'a day',
 };
 
+/** What counting one caller's call to one operation takes, worked out once. */
+interface Plan {
+  category: string;
+  tier: AccessTier;
+  windows: Window[];
+  hits: CounterHit[];
+}
+
 export class RateLimiter {
   private readonly windows: Record<AccessTier, Window[]>;
+  private readonly plans = new WeakMap<AuthContext, Map<string, Plan>>();
   private lastWarning = 0;
 
   constructor(private readonly options: RateLimitOptions) {
@@ -65,21 +74,11 @@ export class RateLimiter {
     auth: AuthContext,
     operationId: string,
   ): ApiError | undefined | Promise<ApiError | undefined> {
-    const category = referenceOperation(operationId)?.rateLimitCategory ?? operationId;
-    // The tier comes with the token (one joined query in authentication): no lookup here.
-    const tier: AccessTier = auth.tier === 'TRIAL' ? 'TRIAL' : 'STANDARD';
-    const windows = this.windows[tier];
-    // One hash tag per caller and category: the windows of one call live in one cluster slot.
-    const base = `{${category}:${auth.appId}:${auth.userId}}`;
-    const hits: CounterHit[] = windows.map((w) => ({
-      key: `${base}:${w.name}`,
-      windowMs: w.ms,
-      limit: w.limit,
-    }));
+    const plan = this.planFor(auth, operationId);
     const { counters } = this.options;
-    if (counters.hitAllNow) return this.decide(reply, category, tier, windows, counters.hitAllNow(hits));
-    return counters.hitAll(hits).then(
-      (results) => this.decide(reply, category, tier, windows, results),
+    if (counters.hitAllNow) return this.decide(reply, plan, counters.hitAllNow(plan.hits));
+    return counters.hitAll(plan.hits).then(
+      (results) => this.decide(reply, plan, results),
       (error: Error) => {
         this.warn(request, error);
         return undefined;
@@ -87,24 +86,48 @@ export class RateLimiter {
     );
   }
 
-  private decide(
-    reply: FastifyReply,
-    category: string,
-    tier: AccessTier,
-    windows: Window[],
-    results: HitResult[],
-  ): ApiError | undefined {
+  /**
+   * The caller's counter keys for the operation's category. Built once per caller and operation:
+   * a cached token hands back the same AuthContext for a while, so its calls reuse the keys.
+   */
+  private planFor(auth: AuthContext, operationId: string): Plan {
+    let plans = this.plans.get(auth);
+    if (!plans) {
+      plans = new Map();
+      this.plans.set(auth, plans);
+    }
+    let plan = plans.get(operationId);
+    if (!plan) {
+      const category = referenceOperation(operationId)?.rateLimitCategory ?? operationId;
+      // The tier comes with the token (one joined query in authentication): no lookup here.
+      const tier: AccessTier = auth.tier === 'TRIAL' ? 'TRIAL' : 'STANDARD';
+      const windows = this.windows[tier];
+      // One hash tag per caller and category: the windows of one call live in one cluster slot.
+      const base = `{${category}:${auth.appId}:${auth.userId}}`;
+      const hits: CounterHit[] = windows.map((w) => ({
+        key: `${base}:${w.name}`,
+        windowMs: w.ms,
+        limit: w.limit,
+      }));
+      plan = { category, tier, windows, hits };
+      plans.set(operationId, plan);
+    }
+    return plan;
+  }
+
+  private decide(reply: FastifyReply, plan: Plan, results: HitResult[]): ApiError | undefined {
+    const { category, tier, windows } = plan;
     let over: { window: Window; result: HitResult } | null = null;
-    let tightest: { window: Window; result: HitResult } | null = null;
-    results.forEach((result, i) => {
+    let tightest: HitResult | null = null;
+    for (let i = 0; i < results.length; i++) {
+      const result = results[i]!;
       const window = windows[i]!;
       if (!result.allowed && (!over || result.resetSeconds > over.result.resetSeconds))
         over = { window, result };
-      const left = result.limit - result.count;
-      if (!tightest || left < tightest.result.limit - tightest.result.count) tightest = { window, result };
-    });
+      if (!tightest || result.limit - result.count < tightest.limit - tightest.count) tightest = result;
+    }
     if (over) {
-      const { window, result } = over as { window: Window; result: HitResult };
+      const { window, result } = over;
       reply.header('Retry-After', String(result.resetSeconds));
       reply.header('X-RateLimit-Limit', String(result.limit));
       reply.header('X-RateLimit-Remaining', '0');
@@ -117,10 +140,9 @@ export class RateLimiter {
       );
     }
     if (tightest) {
-      const { result } = tightest as { window: Window; result: HitResult };
-      reply.header('X-RateLimit-Limit', String(result.limit));
-      reply.header('X-RateLimit-Remaining', String(Math.max(0, result.limit - result.count)));
-      reply.header('X-RateLimit-Reset', String(result.resetSeconds));
+      reply.header('X-RateLimit-Limit', String(tightest.limit));
+      reply.header('X-RateLimit-Remaining', String(Math.max(0, tightest.limit - tightest.count)));
+      reply.header('X-RateLimit-Reset', String(tightest.resetSeconds));
     }
     return undefined;
   }
@@ -144,7 +166,7 @@ export function registerRateLimits(app: FastifyInstance, limiter: RateLimiter): 
   // A callback hook: with counters in memory the call is counted with no promise at all.
   app.addHook('onRequest', (request, reply, done) => {
     const auth = request.auth;
-    const operationId = request.routeOptions.config.operationId;
+    const operationId = request.apiOperationId;
     if (!auth || !operationId) return done();
     const outcome = limiter.check(request, reply, auth, operationId);
     if (outcome instanceof Promise) outcome.then((error) => done(error), done);

@@ -70,9 +70,16 @@ export async function registerSessions(
   });
   app.decorateRequest('session', null);
 
-  app.addHook('onRequest', async (request) => {
-    if (!isWebPath(request.url)) return;
-    request.session = await sessions.resolve(request.cookies[SESSION_COOKIE]);
+  // A callback hook: /v5 calls (no session) pass with no promise.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!isWebPath(request.url)) return done();
+    sessions.resolve(request.cookies[SESSION_COOKIE]).then(
+      (session) => {
+        request.session = session;
+        done();
+      },
+      (error: Error) => done(error),
+    );
   });
 
   app.addHook('preHandler', (request, reply, done) => {

@@ -5,6 +5,11 @@ export interface BatchWriterOptions<T> {
   flushMs: number;
   /** Items held at most; past it the oldest are dropped, with a warning now and then. */
   maxBuffered: number;
+  /**
+   * Items per `write` call at most (default: all of them). A flush writes a big buffer as several
+   * writes and lets the event loop run between them, so one flush never holds up requests for long.
+   */
+  maxBatch?: number;
   /** Names the writer in warnings, e.g. "request log". */
   name: string;
   log: { warn(details: object, message: string): void };
@@ -12,8 +17,9 @@ export interface BatchWriterOptions<T> {
 
 /**
  * A bounded in-memory buffer written in batches by a timer, off the request path: `push` never
- * waits on the database; a failed write puts its batch back in front for the next tick; `close`
- * writes what is left, so nothing acknowledged is lost on a graceful shutdown.
+ * waits on the database; a failed write puts its batch (and what was not written yet) back in
+ * front for the next tick; `close` writes what is left, so nothing acknowledged is lost on a
+ * graceful shutdown.
  */
 export class BatchWriter<T> {
   private buffer: T[] = [];
@@ -50,21 +56,30 @@ export class BatchWriter<T> {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    this.writing = this.options
-      .write(batch)
-      .catch((error: unknown) => {
+    this.writing = this.writeAll(batch).finally(() => {
+      this.writing = null;
+    });
+    await this.writing;
+  }
+
+  private async writeAll(batch: T[]): Promise<void> {
+    const size = Math.max(1, this.options.maxBatch ?? batch.length);
+    for (let at = 0; at < batch.length; at += size) {
+      // Requests that arrived meanwhile run between two writes of one flush.
+      if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+      try {
+        await this.options.write(size >= batch.length ? batch : batch.slice(at, at + size));
+      } catch (error) {
         // Back in front of anything pushed meanwhile; the next tick retries.
-        this.buffer = batch.concat(this.buffer);
+        this.buffer = batch.slice(at).concat(this.buffer);
         if (this.buffer.length > this.options.maxBuffered) this.dropOldest();
         this.options.log.warn(
           { err: (error as Error).message, pending: this.buffer.length },
           `${this.options.name}: writing a batch failed; retrying on the next tick`,
         );
-      })
-      .finally(() => {
-        this.writing = null;
-      });
-    await this.writing;
+        return;
+      }
+    }
   }
 
   /** Stops the timer and writes what is left (one retry if the first write fails). */

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { BatchWriter } from '../../src/lib/batch-writer.js';
 
-function writer(options: { fail?: () => boolean; maxBuffered?: number } = {}) {
+function writer(options: { fail?: () => boolean; maxBuffered?: number; maxBatch?: number } = {}) {
   const written: number[][] = [];
   const warnings: string[] = [];
   const w = new BatchWriter<number>({
     name: 'test log',
     flushMs: 60_000,
     maxBuffered: options.maxBuffered ?? 100,
+    maxBatch: options.maxBatch,
     log: { warn: (_details, message) => warnings.push(message) },
     write: async (batch) => {
       if (options.fail?.()) throw new Error('database is down');
@@ -49,6 +50,30 @@ describe('BatchWriter', () => {
     await w.flush();
     expect(written).toEqual([[3, 4, 5]]);
     expect(warnings.some((m) => m.includes('dropping the oldest'))).toBe(true);
+  });
+
+  it('writes a big buffer as several writes of at most maxBatch, in order', async () => {
+    const { w, written } = writer({ maxBatch: 2 });
+    w.pushAll([1, 2, 3, 4, 5]);
+    await w.flush();
+    expect(written).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it('keeps the failed write and every later one of the same flush for the next tick', async () => {
+    let writes = 0;
+    const { w, written, warnings } = writer({ maxBatch: 2, fail: () => ++writes === 2 });
+    w.pushAll([1, 2, 3, 4, 5]);
+    await w.flush();
+    expect(written).toEqual([[1, 2]]);
+    expect(w.pending).toBe(3);
+    expect(warnings[0]).toContain('retrying');
+    w.push(6);
+    await w.flush();
+    expect(written).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
   });
 
   it('lets concurrent flushes share one write', async () => {

@@ -83,6 +83,46 @@ describe('request log', () => {
     expect(stored).not.toContain('body-secret');
   });
 
+  it('records calls refused with 403 for a missing scope, and nothing for a bad token', async () => {
+    const owner = await t.factories.user();
+    const appId = await makeApp(t.app, { ownerId: owner.user.id });
+    const issued = await t.app.ctx.tokens.issue({ userId: owner.user.id, appId, scopes: ['boards:read'] });
+    const pin = await t.factories.pin({ owner });
+    const refused = await t.app.inject({
+      method: 'GET',
+      url: `/v5/pins/${pin.id}?x=1`,
+      headers: { authorization: `Bearer ${issued.token}` },
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toEqual({ code: 3, message: 'Missing required scope: pins:read.' });
+    const ok = await t.app.inject({
+      method: 'GET',
+      url: '/v5/boards',
+      headers: { authorization: `Bearer ${issued.token}` },
+    });
+    expect(ok.statusCode).toBe(200);
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: '/v5/boards',
+      headers: { authorization: `Bearer ${issued.token.slice(0, -2)}xx` },
+    });
+    expect(bad.statusCode).toBe(401);
+    await t.app.ctx.requestLog.flush();
+
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/developer/apps/${appId}/requests`,
+      cookies: await signedIn(t.app, owner.user.id),
+    });
+    const items = (res.json() as { items: RequestLogView[] }).items;
+    expect(items.map((i) => [i.method, i.path, i.operation_id, i.status])).toEqual([
+      ['GET', '/v5/boards', 'boards/list', 200],
+      ['GET', `/v5/pins/${pin.id}`, 'pins/get', 403],
+    ]);
+    expect(items[1]!.user_id).toBe(owner.user.id);
+    expect(items[1]!.token_prefix).toBe(issued.token.slice(0, 12));
+  });
+
   it('filters by an exact status or a class, and refuses a bad filter', async () => {
     const owner = await t.factories.user();
     const appId = await makeApp(t.app, { ownerId: owner.user.id });

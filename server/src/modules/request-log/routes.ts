@@ -14,13 +14,14 @@ declare module 'fastify' {
 }
 
 /**
- * Records every /v5 call made with a token (request.auth is set by the auth hook) once its
- * response has gone out: onResponse runs after the reply, and `record` only appends to memory.
+ * Records every /v5 call made with a valid token once its response has gone out: those the auth
+ * hook admitted (request.auth) and those it refused with 403 (request.deniedAuth: a missing
+ * scope…). onResponse runs after the reply, and `record` only appends to memory.
  */
 export function registerRequestLogHook(app: FastifyInstance, requestLog: RequestLogService): void {
   // A callback hook, not an async one: no promise per request on the hottest path.
   app.addHook('onResponse', (request, reply, done) => {
-    const auth = request.auth;
+    const auth = request.auth ?? request.deniedAuth;
     if (!auth) return done();
     request.requestLogId = requestLog.record({
       appId: auth.appId,
@@ -28,7 +29,7 @@ export function registerRequestLogHook(app: FastifyInstance, requestLog: Request
       authorization: request.headers.authorization,
       method: request.method,
       url: request.url,
-      operationId: request.routeOptions.config.operationId ?? null,
+      operationId: request.apiOperationId,
       status: reply.statusCode,
       latencyMs: reply.elapsedTime,
     });

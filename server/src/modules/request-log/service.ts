@@ -1,3 +1,4 @@
+import { BatchWriter } from '../../lib/batch-writer.js';
 import type { BookmarkCodec, Page } from '../../lib/bookmark.js';
 import { badRequest, notFound } from '../../lib/errors.js';
 import type { IdGenerator } from '../../lib/ids.js';
@@ -9,6 +10,20 @@ export const MAX_BUFFERED = 20_000;
 /** Characters of the bearer token kept: "pina_" and a few more, never enough to use it. */
 export const TOKEN_PREFIX_LENGTH = 12;
 const MAX_PATH_LENGTH = 2048;
+const BEARER = /^Bearer\s+(\S+)/i;
+
+/** The first TOKEN_PREFIX_LENGTH characters of the bearer token, or '' without one. */
+function tokenPrefixOf(authorization: string | undefined): string {
+  const token = authorization ? BEARER.exec(authorization)?.[1] : undefined;
+  return token ? token.slice(0, TOKEN_PREFIX_LENGTH) : '';
+}
+
+/** The URL's path (never its query string, which can carry secrets), at most MAX_PATH_LENGTH. */
+function pathOf(url: string): string {
+  const queryAt = url.indexOf('?');
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  return path.length > MAX_PATH_LENGTH ? path.slice(0, MAX_PATH_LENGTH) : path;
+}
 
 export interface ApiCall {
   appId: string;
@@ -49,85 +64,65 @@ export interface RequestLogView {
   token_prefix: string;
 }
 
+/** Rows per INSERT transaction at most: a flush of a busy second goes in as several short writes. */
+const MAX_BATCH = 512;
+
 /**
  * The request log: each /v5 call by a token, per app. `record` only appends to a buffer; a
- * timer writes batches every `flushMs`, off the request path. A failed write keeps its entries
- * for the next tick (the buffer is bounded); `close` writes what is left so nothing
- * acknowledged is lost on a graceful shutdown.
+ * BatchWriter writes it every `flushMs`, off the request path, in transactions of at most
+ * MAX_BATCH rows with the event loop free between them. A failed write keeps its entries for
+ * the next tick (the buffer is bounded); `close` writes what is left so nothing acknowledged is
+ * lost on a graceful shutdown.
  */
 export class RequestLogService {
-  private buffer: RequestLogEntry[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private writing: Promise<void> | null = null;
-  private dropped = 0;
-  private readonly maxBuffered: number;
+  private readonly writer: BatchWriter<RequestLogEntry>;
 
   constructor(private readonly options: RequestLogServiceOptions) {
-    this.maxBuffered = options.maxBuffered ?? MAX_BUFFERED;
+    this.writer = new BatchWriter({
+      name: 'request log',
+      write: (batch) => options.repo.writeBatch(batch),
+      flushMs: options.flushMs,
+      maxBuffered: options.maxBuffered ?? MAX_BUFFERED,
+      maxBatch: MAX_BATCH,
+      log: options.log,
+    });
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.flush(), this.options.flushMs);
-    this.timer.unref();
+    this.writer.start();
   }
 
   /** Buffers the call; returns the id its log entry will have. */
   record(call: ApiCall): string {
-    const token = call.authorization ? /^Bearer\s+(\S+)/i.exec(call.authorization)?.[1] : undefined;
-    const queryAt = call.url.indexOf('?');
-    const path = queryAt === -1 ? call.url : call.url.slice(0, queryAt);
     const id = this.options.ids.next();
-    this.buffer.push({
+    this.writer.push({
       id,
       appId: call.appId,
       userId: call.userId,
-      tokenPrefix: token ? token.slice(0, TOKEN_PREFIX_LENGTH) : '',
-      method: call.method.slice(0, 10),
-      path: path.slice(0, MAX_PATH_LENGTH),
+      tokenPrefix: tokenPrefixOf(call.authorization),
+      method: call.method.length > 10 ? call.method.slice(0, 10) : call.method,
+      path: pathOf(call.url),
       operationId: call.operationId,
       status: call.status,
       latencyMs: Math.max(0, Math.round(call.latencyMs)),
       createdAt: new Date().toISOString(),
     });
-    if (this.buffer.length > this.maxBuffered) this.dropOldest();
     return id;
   }
 
   /** Entries waiting to be written (tests and health checks). */
   get pending(): number {
-    return this.buffer.length;
+    return this.writer.pending;
   }
 
   /** Writes everything buffered now; concurrent calls wait for the same write. */
-  async flush(): Promise<void> {
-    while (this.writing) await this.writing;
-    if (this.buffer.length === 0) return;
-    const batch = this.buffer;
-    this.buffer = [];
-    this.writing = this.options.repo
-      .writeBatch(batch)
-      .catch((error: unknown) => {
-        // Put them back in front of anything recorded meanwhile; the next tick retries.
-        this.buffer = batch.concat(this.buffer);
-        if (this.buffer.length > this.maxBuffered) this.dropOldest();
-        this.options.log.warn(
-          { err: (error as Error).message, pending: this.buffer.length },
-          'request log: writing a batch failed; retrying on the next tick',
-        );
-      })
-      .finally(() => {
-        this.writing = null;
-      });
-    await this.writing;
+  flush(): Promise<void> {
+    return this.writer.flush();
   }
 
   /** Stops the timer and writes what is left (one retry if the first write fails). */
-  async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.flush();
-    if (this.buffer.length > 0) await this.flush();
+  close(): Promise<void> {
+    return this.writer.close();
   }
 
   /** The app's latest calls (at most KEEP_PER_APP), newest first, for its owner or an admin. */
@@ -157,20 +152,6 @@ export class RequestLogService {
       items: items.map(present),
       bookmark: rows.length > input.pageSize && last ? this.options.bookmarks.encode(scope, last.id) : null,
     };
-  }
-
-  private dropOldest(): void {
-    const excess = this.buffer.length - this.maxBuffered;
-    this.buffer.splice(0, excess);
-    const before = this.dropped;
-    this.dropped += excess;
-    // One warning per thousand dropped, not one per call.
-    if (Math.floor(before / 1000) !== Math.floor(this.dropped / 1000) || before === 0) {
-      this.options.log.warn(
-        { dropped: this.dropped },
-        'request log: the buffer is full (the database is not keeping up); dropping the oldest entries',
-      );
-    }
   }
 }
 
