@@ -1,7 +1,9 @@
 // `npm run bench:analytics` — analytics ingestion and reads (issue 4), on SQLite and PostgreSQL.
 //
 //   npm run bench:analytics                         10,000,000 events over 50,000 pins and 90 days, both databases
-//   options: --events=N --pins=N --days=N --db=sqlite,postgres --wrk-seconds=N --no-build
+//   options: --events=N --pins=N --days=N --db=sqlite,postgres --wrk-seconds=N --read-seconds=N --no-build --help
+//   PostgreSQL: --db=postgres; the server at BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres),
+//   where a database corkboard_bench_analytics is made afresh and dropped at the end.
 //
 // For each database: a fresh database with one business account and --pins pins; pin get
 // throughput alone (wrk); then the simulator writes --events events through the ingest service
@@ -33,6 +35,20 @@ import { runWrk } from './lib/load.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
+if (flag('help')) {
+  // The header comment above is the help.
+  const header = fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n');
+  console.log(
+    header
+      .slice(
+        0,
+        header.findIndex((line) => !line.startsWith('//')),
+      )
+      .map((l) => l.replace(/^\/\/ ?/, ''))
+      .join('\n'),
+  );
+  process.exit(0);
+}
 const option = (name, fallback) => {
   const hit = argv.find((a) => a.startsWith(`--${name}=`));
   return hit ? hit.slice(name.length + 3) : fallback;
@@ -404,12 +420,24 @@ function resultsBlock(results) {
   return lines.join('\n');
 }
 
-function writeBlock(block) {
+/** Formatted as `npm run format` would (as bench/lib/report.mjs does), so the lint's prettier check stays clean. */
+async function formatted(file, text) {
+  try {
+    const prettier = await import('prettier');
+    const config = (await prettier.resolveConfig(file)) ?? {};
+    return await prettier.format(text, { ...config, filepath: file });
+  } catch (error) {
+    console.error(`prettier could not format ${file}: ${error.message}`);
+    return text;
+  }
+}
+
+async function writeBlock(block) {
   const file = path.join(BENCH_DIR, 'RESULTS.md');
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Corkboard benchmark results\n';
   const existing = /<!-- analytics:start[^>]*-->[\s\S]*?<!-- analytics:end -->/;
-  const next = existing.test(text) ? text.replace(existing, block) : `${text.trimEnd()}\n\n${block}\n`;
-  fs.writeFileSync(file, next);
+  const next = existing.test(text) ? text.replace(existing, () => block) : `${text.trimEnd()}\n\n${block}\n`;
+  fs.writeFileSync(file, await formatted(file, next));
 }
 
 async function main() {
@@ -440,7 +468,7 @@ async function main() {
     fs.mkdirSync(WORK_DIR, { recursive: true });
     fs.writeFileSync(store, JSON.stringify(kept, null, 2));
     // Written after each database, so a long run keeps what it measured so far.
-    writeBlock(resultsBlock(results()));
+    await writeBlock(resultsBlock(results()));
   }
   const block = resultsBlock(results());
   log(`\n${block}\n\nWritten to bench/RESULTS.md.`);

@@ -67,6 +67,7 @@ import { MediaUploadsRepo } from './modules/media/uploads-repo.js';
 import { registerMediaUploadRoutes } from './modules/media/uploads-routes.js';
 import { MediaUploadsService } from './modules/media/uploads-service.js';
 import { VideoJobRunner } from './modules/media/video-jobs.js';
+import { MediaCleanup } from './modules/media/cleanup.js';
 import { VideoTools } from './modules/media/video-tools.js';
 import { PinsRepo } from './modules/pins/repo.js';
 import { registerPinRoutes } from './modules/pins/routes.js';
@@ -139,6 +140,8 @@ declare module 'fastify' {
     postman: PostmanService;
     /** Processes uploaded videos (modules/media/video-jobs.ts). */
     videoJobs: VideoJobRunner;
+    /** Deletes abandoned and failed video uploads (modules/media/cleanup.ts). */
+    mediaCleanup: MediaCleanup;
   }
 }
 
@@ -245,9 +248,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     flushMs: config.requestLogFlushMs,
     log: { warn: (details, message) => late.log?.warn(details, message) },
   });
+  // The sandbox can set the server's "today" for analytics (analytics control); production runs on real time.
+  const clock = new SettableClock();
   const analyticsIngest = new AnalyticsIngestService({
     repo: new AnalyticsIngestRepo(database.db, database.dialect),
     ids,
+    now: () => clock.now(),
     flushMs: config.analytics.flushMs,
     log: { warn: (details, message) => late.log?.warn(details, message) },
   });
@@ -279,8 +285,6 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     ids,
     loginAttemptsPer15Minutes: config.rateLimits.loginPer15Minutes,
   });
-  // The sandbox can set the server's "today" for analytics (analytics control); production runs on real time.
-  const clock = new SettableClock();
   const analyticsQueries = new AnalyticsQueryService({
     repo: new AnalyticsQueryRepo(database),
     accounts,
@@ -458,10 +462,21 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   mediaUploads.onUploaded = () => videoJobs.kick();
   app.decorate('videoJobs', videoJobs);
   app.addHook('onReady', async () => videoJobs.start());
+  const mediaCleanup = new MediaCleanup({
+    repo: mediaUploadsRepo,
+    storage,
+    dataDir: config.dataDir,
+    failedRetentionDays: config.video.failedRetentionDays,
+    intervalMs: config.video.cleanupIntervalSeconds * 1000,
+    log: app.log,
+  });
+  app.decorate('mediaCleanup', mediaCleanup);
+  app.addHook('onReady', async () => mediaCleanup.start());
 
   app.addHook('onClose', async () => {
     analyticsControl.stop();
     await videoJobs.stop();
+    await mediaCleanup.stop();
     await mailer.close();
     await analyticsRetention.stop();
     await analyticsIngest

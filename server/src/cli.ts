@@ -319,6 +319,17 @@ export function createProgram(): Command {
       },
     );
 
+  const media = program.command('media').description('Media uploads');
+  media
+    .command('cleanup')
+    .description(
+      'Delete video uploads that will never make a pin: registrations that expired without a file, failed uploads older than VIDEO_FAILED_RETENTION_DAYS (rows and files)',
+    )
+    .action(async () => {
+      const { runMediaCleanupCommand } = await import('./modules/media/cleanup-command.js');
+      process.exitCode = await runMediaCleanupCommand(configOrExit());
+    });
+
   return program;
 }
 

@@ -72,6 +72,10 @@ export interface Config {
     jobLeaseSeconds: number;
     /** How long upload_url and upload_parameters stay valid after media/create. */
     uploadTtlSeconds: number;
+    /** Failed uploads are kept this many days (media/get tells why), then cleaned up. */
+    failedRetentionDays: number;
+    /** How often the server cleans up abandoned and failed uploads (modules/media/cleanup.ts). */
+    cleanupIntervalSeconds: number;
     ffmpegPath: string;
     ffprobePath: string;
   };
@@ -211,6 +215,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       processTimeoutSeconds: int('VIDEO_PROCESS_TIMEOUT_SECONDS', 600, 1, 24 * 3600),
       jobLeaseSeconds: int('VIDEO_JOB_LEASE_SECONDS', 60, 1, 3600),
       uploadTtlSeconds: int('VIDEO_UPLOAD_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
+      failedRetentionDays: int('VIDEO_FAILED_RETENTION_DAYS', 7, 0, 3650),
+      cleanupIntervalSeconds: int('VIDEO_CLEANUP_INTERVAL_SECONDS', 3600, 10, 7 * 24 * 3600),
       ffmpegPath: env.FFMPEG_PATH || 'ffmpeg',
       ffprobePath: env.FFPROBE_PATH || 'ffprobe',
     },

@@ -7,6 +7,7 @@ import { migration0004 } from './migrations/0004_media_uploads.js';
 import { migration0006 } from './migrations/0006_app_sandbox_settings.js';
 import { migration0007 } from './migrations/0007_request_log_bodies.js';
 import { migration0008 } from './migrations/0008_analytics_pin_totals.js';
+import { migration0009 } from './migrations/0009_media_upload_pin.js';
 
 export interface Migration {
   name: string;
@@ -22,6 +23,7 @@ export const migrations: Migration[] = [
   migration0006,
   migration0007,
   migration0008,
+  migration0009,
 ];
 
 /**

@@ -298,6 +298,8 @@ export interface MediaUploadsTable {
   lease_expires_at_ms: DbInt | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The pin made from this upload (migrations/0009_media_upload_pin.ts). */
+  pin_id: Id | null;
 }
 
 /** Lifetime sums per account and pin (migrations/0008_analytics_pin_totals.ts). */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser } from '../accounts/browser.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import type { TestUser } from '../helpers/factories.js';
+import { makeAdmin } from '../oauth/helpers.js';
 import { countsOf, rawEventsOf, signedInBrowser } from './live-helpers.js';
 
 const BEACON = '/api/analytics/events';
@@ -254,6 +255,49 @@ describe('events the server records itself', () => {
     expect(await countsOf(t, pin.id)).toMatchObject({ save: 1 });
     // The new pin has no activity yet.
     expect(await rawEventsOf(t, res.json().id)).toEqual([]);
+  });
+
+  it("pins/save counts the save on the sandbox clock's day, not the machine's", async () => {
+    const admin = await t.factories.user();
+    await makeAdmin(t, admin.user.id);
+    const pin = await t.factories.pin({ owner });
+    const saver = await t.factories.user();
+    const board = await t.factories.board({ owner: saver });
+    // A day well before the real one, so the two cannot agree by chance.
+    const day = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);
+    const set = await t.app.inject({
+      method: 'PUT',
+      url: '/_corkboard/clock',
+      headers: admin.auth,
+      payload: { today: day },
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    try {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/v5/pins/${pin.id}/save`,
+        headers: saver.auth,
+        payload: { board_id: board.id },
+      });
+      expect(res.statusCode).toBe(201);
+      await t.app.ctx.analyticsIngest.flush();
+      const rows = await t.app.ctx.database.db
+        .selectFrom('analytics_account_pin_daily')
+        .select(['day', 'save'])
+        .where('pin_id', '=', pin.id)
+        .where('source', '=', 'YOUR_PINS')
+        .execute();
+      expect(rows.map((r) => ({ day: String(r.day), save: Number(r.save) }))).toEqual([{ day, save: 1 }]);
+      const read = await t.app.inject({
+        method: 'GET',
+        url: `/v5/pins/${pin.id}/analytics?start_date=${day}&end_date=${day}&metric_types=SAVE`,
+        headers: owner.auth,
+      });
+      expect(read.statusCode, read.body).toBe(200);
+      expect(read.json().all.summary_metrics).toEqual({ SAVE: 1 });
+    } finally {
+      await t.app.inject({ method: 'DELETE', url: '/_corkboard/clock', headers: admin.auth });
+    }
   });
 
   it('records nothing when the API reads pins', async () => {

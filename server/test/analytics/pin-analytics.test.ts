@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import type { TestUser } from '../helpers/factories.js';
 import { expectSpecResponse, specScopes } from '../helpers/spec.js';
@@ -244,6 +244,46 @@ describe('pins/analytics and multi_pins/analytics', () => {
     expect(multi.statusCode).toBe(404);
     expect(multi.json()).toMatchObject({ code: 50, message: 'Pin not found.' });
     expectSpecResponse('multi_pins/analytics', 404, multi.json());
+  });
+
+  it('multi_pins/analytics reads every pin in one query, each under the visibility rule', async () => {
+    const repo = t.app.ctx.pins.deps.pinsRepo;
+    const byId = vi.spyOn(repo, 'findById');
+    const byIds = vi.spyOn(repo, 'findByIds');
+    try {
+      const url = `/v5/pins/analytics?${range}&metric_types=IMPRESSION`;
+      const ok = await get(`${url}&pin_ids=${imagePin},${videoPin},${secretPin}`);
+      expect(ok.statusCode, ok.body).toBe(200);
+      expect(Object.keys(ok.json()).sort()).toEqual([imagePin, videoPin, secretPin].sort());
+      expect(ok.json()[videoPin].all.summary_metrics).toEqual({ IMPRESSION: 20 });
+      expect(byIds).toHaveBeenCalledTimes(1);
+      expect(byId).not.toHaveBeenCalled();
+      // Visible and invisible mixed, wherever the invisible one is: 404, nothing of the others.
+      for (const ids of [
+        [strangersPin, videoPin, imagePin],
+        [videoPin, imagePin, strangersPin],
+        [videoPin, '999999999', imagePin],
+      ]) {
+        const res = await get(`${url}&pin_ids=${ids.join(',')}`);
+        expect(res.statusCode, ids.join(',')).toBe(404);
+        expect(res.json()).toEqual({ code: 50, message: 'Pin not found.' });
+      }
+      // The stranger cannot read the owner's pins (a secret one is not even seen), with their own mixed in.
+      const theirs = await get(`${url}&pin_ids=${strangersPin},${secretPin}`, stranger);
+      expect(theirs.statusCode).toBe(404);
+      // A secret pin among public ones still needs pins:read_secret.
+      const without = await t.factories.tokenWithout(owner.user.id, ['pins:read_secret']);
+      const secret = await t.app.inject({
+        method: 'GET',
+        url: `${url}&pin_ids=${videoPin},${secretPin}`,
+        headers: without,
+      });
+      expect(secret.statusCode).toBe(403);
+      expect(secret.json().code).toBe(3);
+    } finally {
+      byId.mockRestore();
+      byIds.mockRestore();
+    }
   });
 
   it('treats a secret pin as pins/get does: pins:read_secret needed', async () => {

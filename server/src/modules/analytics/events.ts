@@ -43,6 +43,12 @@ export interface AnalyticsEventInput {
   dedupeKey?: string;
 }
 
+/**
+ * An event the server records as it happens (`enqueue`): without `occurredAt` it is stamped
+ * with the server's clock (the sandbox can set its day, lib/clock.ts), never the machine's.
+ */
+export type LiveEventInput = Omit<AnalyticsEventInput, 'occurredAt'> & { occurredAt?: Date };
+
 export type MetricColumn = (typeof METRIC_COLUMNS)[number];
 
 /** The roll-up column each event type adds to. */

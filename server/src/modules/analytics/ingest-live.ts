@@ -4,7 +4,7 @@ import type { PinsService } from '../pins/service.js';
 import type { PinRow } from '../pins/repo.js';
 import type { Viewer } from '../visibility/policy.js';
 import { pinFormatOf } from './dimensions.js';
-import type { AnalyticsEventInput, AnalyticsEventType, AppType } from './events.js';
+import type { AnalyticsEventInput, AnalyticsEventType, AppType, LiveEventInput } from './events.js';
 import type { AnalyticsIngestService } from './ingest-service.js';
 
 /** What the web app may report through the beacon; the server records outbound clicks and saves itself. */
@@ -204,9 +204,9 @@ export class LiveAnalytics {
   }
 }
 
-/** A SAVE for the pin that was saved, by the saver (pins/save). */
-export function saveEvent(savedPinId: string, saverId: string, appType: AppType): AnalyticsEventInput {
-  return { type: 'SAVE', pinId: savedPinId, viewerId: saverId, appType, occurredAt: new Date() };
+/** A SAVE for the pin that was saved, by the saver (pins/save): it happens now, by the server's clock. */
+export function saveEvent(savedPinId: string, saverId: string, appType: AppType): LiveEventInput {
+  return { type: 'SAVE', pinId: savedPinId, viewerId: saverId, appType };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   MAX_DURATION_MS,
   METRIC_COLUMN_OF,
   type AnalyticsEventInput,
+  type LiveEventInput,
 } from './events.js';
 import type { AnalyticsIngestRepo, PinFacts, RawEventRow, RollupRow } from './ingest-repo.js';
 
@@ -35,6 +36,8 @@ export interface AnalyticsIngestOptions {
   flushMs?: number;
   /** Events held in memory at most; past it the oldest are dropped (with a warning). */
   maxBuffered?: number;
+  /** The server's "now", stamped on queued events that carry no time (lib/clock.ts). */
+  now?: () => Date;
 }
 
 /** Events in one `record` transaction at most; larger batches are split. */
@@ -91,9 +94,17 @@ export class AnalyticsIngestService {
     return total;
   }
 
-  /** Queues events for the next flush; never waits on the database. */
-  enqueue(events: readonly AnalyticsEventInput[]): void {
-    for (const event of events) this.buffer.push(event);
+  /** Queues events for the next flush; never waits on the database. Events without a time happen now. */
+  enqueue(events: readonly LiveEventInput[]): void {
+    let now: Date | null = null;
+    for (const event of events) {
+      if (event.occurredAt) {
+        this.buffer.push(event as AnalyticsEventInput);
+      } else {
+        now ??= this.options.now?.() ?? new Date();
+        this.buffer.push({ ...event, occurredAt: now });
+      }
+    }
     const max = this.options.maxBuffered ?? DEFAULT_MAX_BUFFERED;
     if (this.buffer.length > max) {
       const excess = this.buffer.length - max;

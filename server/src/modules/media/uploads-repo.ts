@@ -22,6 +22,17 @@ export interface MediaUploadRow {
   failureReason: string | null;
   attempts: number;
   createdAt: string;
+  updatedAt: string;
+  /** The pin made from this upload, once pins/create took it (one pin per upload). */
+  pinId: string | null;
+}
+
+/** An upload the cleanup job deletes, with where its files are. */
+export interface StaleUpload {
+  id: string;
+  status: 'registered' | 'failed';
+  sourceKey: string | null;
+  updatedAt: string;
 }
 
 export interface NewMediaUpload {
@@ -64,6 +75,8 @@ function toUpload(row: Selectable<MediaUploadsTable>): MediaUploadRow {
     failureReason: row.failure_reason,
     attempts: intOf(row.attempts),
     createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    pinId: row.pin_id === null || row.pin_id === undefined ? null : idOf(row.pin_id),
   };
 }
 
@@ -210,5 +223,70 @@ export class MediaUploadsRepo {
       .where('status', '=', 'processing')
       .executeTakeFirst();
     return BigInt(result.numUpdatedRows) > 0n;
+  }
+
+  /**
+   * pins/create takes a succeeded upload for a new pin: a compare-and-set on `pin_id`, so of
+   * two pins/create with one media_id exactly one wins. False when another pin has it.
+   */
+  async takeForPin(id: string, pinId: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('media_uploads')
+      .set({ pin_id: pinId })
+      .where('id', '=', id)
+      .where('status', '=', 'succeeded')
+      .where('pin_id', 'is', null)
+      .executeTakeFirst();
+    return BigInt(result.numUpdatedRows) > 0n;
+  }
+
+  /** The pin was not made after all: the upload is free again. */
+  async releaseFromPin(id: string, pinId: string): Promise<void> {
+    await this.db
+      .updateTable('media_uploads')
+      .set({ pin_id: null })
+      .where('id', '=', id)
+      .where('pin_id', '=', pinId)
+      .execute();
+  }
+
+  /**
+   * Uploads to clean up, oldest first: registrations whose upload policy expired before
+   * `expiredBefore` without a file, and failures last changed before `failedBefore`.
+   */
+  async staleUploads(expiredBefore: string, failedBefore: string, limit: number): Promise<StaleUpload[]> {
+    const rows = await this.db
+      .selectFrom('media_uploads')
+      .select(['id', 'status', 'source_key', 'updated_at'])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'registered'), eb('upload_expires_at', '<', expiredBefore)]),
+          eb.and([eb('status', '=', 'failed'), eb('updated_at', '<', failedBefore)]),
+        ]),
+      )
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      id: idOf(row.id),
+      status: row.status as StaleUpload['status'],
+      sourceKey: row.source_key,
+      updatedAt: row.updated_at,
+    }));
+  }
+
+  /**
+   * Deletes a stale upload's row if it is still as it was read (a file arriving meanwhile moves
+   * a registration on, so it is kept). True when deleted.
+   */
+  async deleteStale(upload: StaleUpload): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('media_uploads')
+      .where('id', '=', upload.id)
+      .where('status', '=', upload.status)
+      .where('updated_at', '=', upload.updatedAt)
+      .where('pin_id', 'is', null)
+      .executeTakeFirst();
+    return BigInt(result.numDeletedRows) > 0n;
   }
 }

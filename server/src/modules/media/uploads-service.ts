@@ -20,6 +20,7 @@ import { nowIso } from '../../lib/time.js';
 import { afterKey, pageOf, type PageRequest } from '../boards/paging.js';
 import { validIdOrNull } from '../boards/validation.js';
 import type { Viewer } from '../visibility/policy.js';
+import { uploadFilesPrefix } from './cleanup.js';
 import { ImageRejectedError, processImage } from './image-pipeline.js';
 import { mediaRootPrefix, writeProcessedImage, type MediaService } from './service.js';
 import type { MediaStorage } from './storage.js';
@@ -58,6 +59,11 @@ const ALGORITHM = 'CORKBOARD-HMAC-SHA256';
 const KEY_PATTERN = /^uploads\/(\d{1,19})$/;
 const mediaNotFound = () => notFound('Media not found.');
 const uploadDenied = (why: string) => new ApiError(403, 29, `Upload refused: ${why}.`);
+const mediaAlreadyUsed = (pinId: string | null) =>
+  invalidField(
+    'media_source.media_id',
+    `names an upload already used for ${pinId ? `pin ${pinId}` : 'another pin'}: a media upload makes one pin`,
+  );
 
 interface PolicyDocument {
   expiration: string;
@@ -66,7 +72,7 @@ interface PolicyDocument {
 
 /** Storage prefix of an upload's files: `videos/<shard>/<id>/<128 random bits>`. */
 function uploadPrefix(id: string): string {
-  return `videos/${id.slice(-2).padStart(2, '0')}/${id}/${randomBytes(16).toString('hex')}`;
+  return `${uploadFilesPrefix(id)}/${randomBytes(16).toString('hex')}`;
 }
 
 /** Keys of a processed upload, all under the prefix its source was stored at. */
@@ -242,6 +248,7 @@ export class MediaUploadsService {
       );
     if (upload.status !== 'succeeded' || !upload.videoKey || !upload.coverKey)
       throw invalidField('media_source.media_id', `names an upload that is still ${upload.status}`);
+    if (upload.pinId !== null) throw mediaAlreadyUsed(upload.pinId);
     const video = {
       mediaId: upload.id,
       key: upload.videoKey,
@@ -280,6 +287,21 @@ export class MediaUploadsService {
     const root = this.deps.ids.next();
     const image = await this.coverFromFrame(root, frame);
     return { root, type: 'video', items: [{ image, title: null, link: null }], video };
+  }
+
+  /**
+   * Takes the upload for the pin about to be made (one pin per upload): a compare-and-set, so
+   * of two pins/create racing with one media_id the second is refused like a later one.
+   */
+  async takeForPin(mediaId: string, pinId: string): Promise<void> {
+    if (await this.deps.repo.takeForPin(mediaId, pinId)) return;
+    const upload = await this.deps.repo.findById(mediaId);
+    throw mediaAlreadyUsed(upload?.pinId ?? null);
+  }
+
+  /** The pin was not made: its upload can make one again. */
+  async releaseFromPin(mediaId: string, pinId: string): Promise<void> {
+    await this.deps.repo.releaseFromPin(mediaId, pinId);
   }
 
   private async frameOf(upload: MediaUploadRow, seconds: number): Promise<Buffer> {

@@ -295,6 +295,14 @@ export class PinsRepo {
     return row ? toPin(row) : null;
   }
 
+  /** Pins by id with their boards, in one query (ids not found are left out; any order). */
+  async findByIds(ids: readonly string[]): Promise<PinRow[]> {
+    const valid = [...new Set(ids.filter((id) => isValidId(id)))];
+    if (valid.length === 0) return [];
+    const rows = await selectPins(this.db).where('p.id', 'in', valid).execute();
+    return rows.map(toPin);
+  }
+
   /**
    * One page (plus one row) of a board's pins, newest first: the board was read and its
    * visibility decided once, so the page reads `pins` alone, without joining every row to its

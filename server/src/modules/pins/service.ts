@@ -122,7 +122,7 @@ export class PinsService {
     if (input.mediaSource.source_type === 'video_id') {
       const prepared = await this.prepare(viewer, input);
       const media = await this.deps.mediaUploads.pinMedia(viewer, input.mediaSource);
-      return this.insert(viewer, prepared, media, input.mediaSource.is_standard ?? true);
+      return this.insertVideoPin(viewer, prepared, media, input.mediaSource.is_standard ?? true);
     }
     const { sources, isStandard } = imageSourcesOf(input.mediaSource);
     const prepared = await this.prepare(viewer, input);
@@ -160,6 +160,27 @@ export class PinsService {
     const problem = boardReadDecision(viewer, pinVisibility(pin), 'pin', notFoundError);
     if (problem) throw problem;
     return pin;
+  }
+
+  /**
+   * Several pins by id in one query, each under pins/get's rule, in the order asked: the first
+   * id missing or not visible (or refused by `accept`) answers as pins/get would for it.
+   */
+  async getMany(
+    viewer: Viewer,
+    pinIds: readonly string[],
+    notFoundError: () => ApiError = pinNotFound,
+    accept: (pin: PinRow) => boolean = () => true,
+  ): Promise<PinRow[]> {
+    const found = new Map((await this.deps.pinsRepo.findByIds(pinIds)).map((pin) => [pin.id, pin]));
+    return pinIds.map((pinId) => {
+      const pin = found.get(pinId);
+      if (!pin) throw notFoundError();
+      const problem = boardReadDecision(viewer, pinVisibility(pin), 'pin', notFoundError);
+      if (problem) throw problem;
+      if (!accept(pin)) throw notFoundError();
+      return pin;
+    });
   }
 
   /** pins/list: the viewer's own pins, newest first. */
@@ -355,15 +376,45 @@ export class PinsService {
     };
   }
 
-  private async insert(
+  /**
+   * A video pin: its media upload makes this pin only (taken with a compare-and-set before the
+   * insert, given back if the pin is not made), so a second pins/create with the same
+   * media_id is a 400 naming media_source.media_id.
+   */
+  private async insertVideoPin(
     viewer: Viewer,
     prepared: PreparedPin,
     media: PinMediaRecord,
     isStandard: boolean,
   ): Promise<PinRow> {
+    const mediaId = media.video?.mediaId;
+    if (!mediaId) throw new Error('a video pin without its media upload');
+    const pinId = this.deps.ids.next();
+    try {
+      await this.deps.mediaUploads.takeForPin(mediaId, pinId);
+    } catch (error) {
+      await this.deps.media.discardRoot(media.root).catch(() => undefined);
+      throw error;
+    }
+    try {
+      return await this.insert(viewer, prepared, media, isStandard, pinId);
+    } catch (error) {
+      if (!(await this.deps.pinsRepo.findById(pinId).catch(() => null)))
+        await this.deps.mediaUploads.releaseFromPin(mediaId, pinId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async insert(
+    viewer: Viewer,
+    prepared: PreparedPin,
+    media: PinMediaRecord,
+    isStandard: boolean,
+    id: string = this.deps.ids.next(),
+  ): Promise<PinRow> {
     const pin: NewPin = {
       ...prepared.fields,
-      id: this.deps.ids.next(),
+      id,
       media,
       creativeType:
         media.type === 'multiple_images' ? 'CAROUSEL' : media.type === 'video' ? 'VIDEO' : 'REGULAR',
