@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AnalyticsQueryRepo, type SortKey } from '../../src/modules/analytics/query-repo.js';
 import type { AnalyticsEventInput } from '../../src/modules/analytics/events.js';
 import { visibleBoardsFor } from '../../src/modules/visibility/policy.js';
@@ -53,18 +53,16 @@ describe(`top pins' walk down lifetime totals on ${TEST_DATABASE}`, () => {
     await t.close();
   });
 
-  function expected(
-    fromDaysAgo: number,
-    toDaysAgo: number,
-    metric: 'impression' | 'save' | 'pin_click',
-    limit: number,
-  ) {
+  type Metric = 'impression' | 'save' | 'pin_click';
+
+  function expected(fromDaysAgo: number, toDaysAgo: number, metric: Metric | Metric[], limit: number) {
+    const metrics = Array.isArray(metric) ? metric : [metric];
     const totals = pinIds
       .map((pinId) => {
         const days = counts.get(pinId)!.slice(toDaysAgo, fromDaysAgo + 1);
         return {
           pinId,
-          value: days.reduce((sum, d) => sum + d[metric], 0),
+          value: days.reduce((sum, d) => sum + metrics.reduce((s, m) => s + d[m], 0), 0),
           any: days.some((d) => d.impression + d.save + d.pin_click > 0),
         };
       })
@@ -79,31 +77,56 @@ describe(`top pins' walk down lifetime totals on ${TEST_DATABASE}`, () => {
   for (const chunk of [1, 3, 400]) {
     it(`gives the same answer as summing every pin (chunks of ${chunk})`, async () => {
       const repo = new AnalyticsQueryRepo(t.app.ctx.database, { topPinsChunk: chunk });
-      const cases: Array<[number, number, 'impression' | 'save' | 'pin_click', number]> = [
+      const cases: Array<[number, number, Metric | Metric[], number]> = [
         [6, 0, 'impression', 5],
         [19, 0, 'impression', 10],
         [3, 1, 'save', 4],
         [10, 2, 'pin_click', 6],
         [19, 14, 'impression', 3],
         [2, 0, 'save', 24],
+        // A sum of columns (as ENGAGEMENT is), ties and zeros at the cut.
+        [6, 0, ['save', 'pin_click'], 7],
+        [12, 3, ['impression', 'save'], 24],
+        // One pin, and every pin: the first step alone, and a walk to the end.
+        [19, 0, 'impression', 1],
+        [13, 0, 'pin_click', 50],
       ];
       for (const [from, to, metric, limit] of cases) {
-        const sortBy: SortKey = { sumOf: [metric] };
+        const metrics = Array.isArray(metric) ? metric : [metric];
+        const sortBy: SortKey = { sumOf: metrics };
         const rows = await repo.topPins({
           userId: owner.user.id,
           start: day(-from),
           end: day(-to),
           filters: {},
-          columns: [metric],
+          columns: metrics,
           sortBy,
           limit,
           visible: visibleBoardsFor(viewerOf(owner), 'pin'),
         });
         expect(
-          rows.map((r) => [r.pinId, r.sums[metric]]),
-          `${metric} from ${from} to ${to} days ago, top ${limit}`,
+          rows.map((r) => [r.pinId, metrics.reduce((sum, m) => sum + r.sums[m]!, 0)]),
+          `${metrics.join('+')} from ${from} to ${to} days ago, top ${limit}`,
         ).toEqual(expected(from, to, metric, limit));
       }
     });
   }
+
+  it('reads only a few pins when the top stands out (a long tail)', async () => {
+    const repo = new AnalyticsQueryRepo(t.app.ctx.database, { topPinsChunk: 400 });
+    const read = vi.spyOn(repo as unknown as { rows: (q: unknown) => Promise<unknown[]> }, 'rows');
+    const rows = await repo.topPins({
+      userId: owner.user.id,
+      start: day(-19),
+      end: day(0),
+      filters: {},
+      columns: ['impression'],
+      sortBy: { sumOf: ['impression'] },
+      limit: 2,
+      visible: visibleBoardsFor(viewerOf(owner), 'pin'),
+    });
+    expect(rows.map((r) => [r.pinId, r.sums.impression])).toEqual(expected(19, 0, 'impression', 2));
+    // One read of the lifetime totals (the first step and the pin after it), one of range sums.
+    expect(read).toHaveBeenCalledTimes(2);
+  });
 });

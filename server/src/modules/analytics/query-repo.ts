@@ -114,13 +114,16 @@ const splitKey = (split: SplitColumn | null) =>
   split === null ? sql`''` : split === 'claimed' ? sql`cast(claimed as varchar(1))` : sql.ref(split);
 
 export interface AnalyticsQueryRepoOptions {
-  /** Pins read per step of top pins' walk down the lifetime totals. */
+  /** Pins read per step of top pins' walk down the lifetime totals, at most. */
   topPinsChunk: number;
 }
 
+/** The first step of top pins' walk reads this many pins (or twice the limit), then 4× more per step. */
+const TOP_PINS_FIRST_STEP = 16;
+
 export class AnalyticsQueryRepo {
   constructor(
-    private readonly handle: Pick<DatabaseHandle, 'db' | 'fastReader'>,
+    private readonly handle: Pick<DatabaseHandle, 'db' | 'fastReader' | 'dialect'>,
     private readonly options: AnalyticsQueryRepoOptions = { topPinsChunk: 400 },
   ) {}
 
@@ -241,10 +244,12 @@ export class AnalyticsQueryRepo {
    * pin id, among pins the viewer may see.
    *
    * A pin's sum over any range is at most its lifetime total (analytics_account_pin_totals),
-   * so pins are read in chunks from the largest total down (threshold algorithm): each chunk's
+   * so pins are read in steps from the largest total down (threshold algorithm): each step's
    * range sums are computed, and the walk stops once the next pin's total cannot reach the
-   * current last place. On real data (a long tail) that is a few hundred pins, not every pin's
-   * every day. An average (sum over another sum) has no such bound: it is computed over all.
+   * current last place. Each step reads one pin more than it sums, so the walk usually ends
+   * without another query. Steps start small (twice the pins asked for) and grow 4× (up to
+   * `topPinsChunk`): on real data (a long tail) a few dozen pins are read, not every pin's every
+   * day. An average (sum over another sum) has no such bound: it is computed over all.
    */
   async topPins(query: TopPinQuery): Promise<TopPinRow[]> {
     if (query.sortBy.dividedBy) return this.topPinsAmong(query, null);
@@ -253,9 +258,12 @@ export class AnalyticsQueryRepo {
       sql` + `,
     );
     const best: Array<TopPinRow & { value: number }> = [];
+    const lastPlace = () => (best.length >= query.limit ? best[query.limit - 1]!.value : null);
+    const maxStep = Math.max(1, this.options.topPinsChunk);
+    let step = Math.min(maxStep, Math.max(TOP_PINS_FIRST_STEP, 2 * query.limit));
     let after: { bound: number; pinId: string } | null = null;
     for (;;) {
-      const candidates = await this.rows(sql`
+      const read = await this.rows(sql`
         select pin_id, (${bound}) as bound
         from analytics_account_pin_totals
         where user_id = ${query.userId}${
@@ -264,10 +272,11 @@ export class AnalyticsQueryRepo {
             : sql``
         }
         order by bound desc, pin_id asc
-        limit ${this.options.topPinsChunk}`);
+        limit ${step + 1}`);
+      const candidates = read.slice(0, step);
       if (candidates.length === 0) break;
       const highest = Number(candidates[0]!.bound);
-      const last = best.length >= query.limit ? best[query.limit - 1]!.value : null;
+      const last = lastPlace();
       // Every pin left sums to at most `highest`: below last place, none can enter (a tie still might, by pin id).
       if (last !== null && highest < last) break;
       if (highest === 0) {
@@ -286,9 +295,13 @@ export class AnalyticsQueryRepo {
       }
       best.sort((a, b) => b.value - a.value || compareIds(a.pinId, b.pinId));
       best.length = Math.min(best.length, query.limit);
+      const next = read[step];
+      if (!next) break;
+      const nextLast = lastPlace();
+      if (nextLast !== null && Number(next.bound) < nextLast) break;
       const tail = candidates[candidates.length - 1]!;
       after = { bound: Number(tail.bound), pinId: idOf(tail.pin_id) };
-      if (candidates.length < this.options.topPinsChunk) break;
+      step = Math.min(maxStep, step * 4);
     }
     best.sort((a, b) => b.value - a.value || compareIds(a.pinId, b.pinId));
     return best.slice(0, query.limit).map(({ pinId, sums }) => ({ pinId, sums }));
@@ -305,22 +318,57 @@ export class AnalyticsQueryRepo {
     excluded: readonly string[] = [],
   ): Promise<TopPinRow[]> {
     const { columns } = query;
-    const among = pinIds ? sql` and pin_id in (${sql.join(pinIds)})` : sql``;
-    const except = excluded.length > 0 ? sql` and pin_id not in (${sql.join(excluded)})` : sql``;
     const rows = await this.rows(sql`
       select totals.pin_id, ${sql.join(columns.map((c) => sql.ref(`totals.${c}`)))}
-      from (
-        select pin_id, ${sql.join(columns.map(sumOf))}
-        from analytics_account_pin_daily
-        where user_id = ${query.userId} and day >= ${query.start} and day <= ${query.end}${among}${except}${and(filterConditions(query.filters))}
-        group by pin_id
-      ) totals
+      from ${pinIds ? this.rangeSumsOf(query, pinIds) : this.rangeSumsOfAll(query, excluded)} totals
       join pins p on p.id = totals.pin_id
       join boards b on b.id = p.board_id
       where ${visibleBoardCondition('b', query.visible, 'p')}${query.createdSince ? sql` and p.created_at >= ${query.createdSince}` : sql``}
       order by ${sortExpression(query.sortBy)} desc, totals.pin_id asc
       limit ${query.limit}`);
     return rows.map((row) => ({ pinId: idOf(row.pin_id), sums: sumsOf(row, columns) }));
+  }
+
+  /** Range sums of every pin with rows in the range (but `excluded`), one row per pin. */
+  private rangeSumsOfAll(query: TopPinQuery, excluded: readonly string[]) {
+    const except = excluded.length > 0 ? sql` and pin_id not in (${sql.join(excluded)})` : sql``;
+    return sql`(
+        select pin_id, ${sql.join(query.columns.map(sumOf))}
+        from analytics_account_pin_daily
+        where user_id = ${query.userId} and day >= ${query.start} and day <= ${query.end}${except}${and(filterConditions(query.filters))}
+        group by pin_id
+      )`;
+  }
+
+  /**
+   * Range sums of a few pins with rows in the range, one row per pin. On PostgreSQL each pin is
+   * one probe of the primary key (user_id, pin_id, day, …) through a lateral join: a plain
+   * `pin_id in (…)` lets the planner pick the (user_id, day) index and filter every row of the
+   * range when its statistics lag behind ingestion (as right after a bulk load). SQLite's
+   * planner probes the primary key per listed pin already.
+   */
+  private rangeSumsOf(query: TopPinQuery, pinIds: readonly string[]) {
+    const conditions = and(filterConditions(query.filters));
+    if (this.handle.dialect === 'postgres') {
+      return sql`(
+        select c.pin_id, ${sql.join(query.columns.map((col) => sql.ref(`s.${col}`)))}
+        from unnest(cast(${`{${pinIds.join(',')}}`} as bigint[])) as c(pin_id)
+        cross join lateral (
+          select count(*) as n, ${sql.join(query.columns.map(sumOf))}
+          from analytics_account_pin_daily d
+          where d.user_id = ${query.userId} and d.pin_id = c.pin_id
+            and d.day >= ${query.start} and d.day <= ${query.end}${conditions}
+        ) s
+        where s.n > 0
+      )`;
+    }
+    return sql`(
+        select pin_id, ${sql.join(query.columns.map(sumOf))}
+        from analytics_account_pin_daily
+        where user_id = ${query.userId} and pin_id in (${sql.join(pinIds)})
+          and day >= ${query.start} and day <= ${query.end}${conditions}
+        group by pin_id
+      )`;
   }
 }
 
