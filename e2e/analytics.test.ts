@@ -1,8 +1,7 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,53 +12,12 @@ import {
   topPins,
   valuesByDate,
 } from './helpers/analytics.js';
-import {
-  horizontalOverflow,
-  launchBrowser,
-  newContext,
-  PHONE,
-  DESKTOP,
-  screenshot,
-  seriousAccessibilityViolations,
-} from './helpers/browser.js';
-import { browserMissingReason, ROOT } from './helpers/environment.js';
+import { launchBrowser, newContext, PHONE, DESKTOP, screenshot } from './helpers/browser.js';
+import { browserMissingReason } from './helpers/environment.js';
 import { startServer, waitFor, type RunningServer } from './helpers/server.js';
+import { expectAccessible, grantAdmin, signUpAs } from './helpers/people.js';
 
 const skip = browserMissingReason() !== null;
-
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
-}
-
-async function signUpAs(page: Page, username: string): Promise<void> {
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill(`${username}@example.test`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
-}
-
-/** `corkboard admin grant <name>` against the running server's data folder (event injection is for admins). */
-async function grantAdmin(server: RunningServer, username: string): Promise<void> {
-  await promisify(execFile)(
-    process.execPath,
-    [path.join(ROOT, 'server/dist/main.js'), 'admin', 'grant', username],
-    {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? os.tmpdir(),
-        DATA_DIR: server.dataDir,
-        PUBLIC_URL: server.url,
-        SEED_DEMO: 'false',
-        LOG_LEVEL: 'warn',
-      },
-    },
-  );
-}
 
 /** The signed-in browser's own JSON calls (session cookie, CSRF token), failing loudly. */
 function sessionApi(page: Page) {

@@ -1,23 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  horizontalOverflow,
-  launchBrowser,
-  newContext,
-  PHONE,
-  screenshot,
-  seriousAccessibilityViolations,
-} from './helpers/browser.js';
+import { launchBrowser, newContext, PHONE, screenshot } from './helpers/browser.js';
 import { browserMissingReason } from './helpers/environment.js';
 import { linkIn, Mailbox } from './helpers/mailbox.js';
 import { startServer, type RunningServer } from './helpers/server.js';
+import { expectAccessible } from './helpers/people.js';
 
 const skip = browserMissingReason() !== null;
-
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
-}
 
 /** The error shown under the field with this label. */
 function fieldError(page: Page, label: string) {

@@ -1,69 +1,18 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  horizontalOverflow,
-  launchBrowser,
-  newContext,
-  PHONE,
-  screenshot,
-  seriousAccessibilityViolations,
-} from './helpers/browser.js';
+import { launchBrowser, newContext, PHONE, screenshot } from './helpers/browser.js';
 import { becomeBusiness, shownVerificationCode, writePicture } from './helpers/business.js';
-import { browserMissingReason, ROOT } from './helpers/environment.js';
+import { browserMissingReason } from './helpers/environment.js';
 import { startServer, type RunningServer } from './helpers/server.js';
+import { createToken, expectAccessible, signUpAs } from './helpers/people.js';
 
 const skip = browserMissingReason() !== null;
-
-async function expectAccessible(page: Page, where: string): Promise<void> {
-  expect(await seriousAccessibilityViolations(page), where).toEqual([]);
-  expect(await horizontalOverflow(page), where).toBeLessThanOrEqual(0);
-}
-
-async function signUpAs(page: Page, username: string): Promise<void> {
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill(`${username}@example.test`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
-}
-
-/** `corkboard token create` against the running server's data folder, as an operator would. */
-async function tokenFor(server: RunningServer, username: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [
-      path.join(ROOT, 'server/dist/main.js'),
-      'token',
-      'create',
-      '--user',
-      username,
-      '--scopes',
-      'user_accounts:read',
-    ],
-    {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? os.tmpdir(),
-        DATA_DIR: server.dataDir,
-        PUBLIC_URL: server.url,
-        SEED_DEMO: 'false',
-        LOG_LEVEL: 'warn',
-      },
-    },
-  );
-  return stdout.trim().split('\n').pop()!.trim();
-}
 
 async function userAccount(server: RunningServer, token: string) {
   const response = await fetch(`${server.url}/v5/user_account`, {
@@ -251,7 +200,7 @@ describe.skipIf(skip)('business accounts in the browser', () => {
     await screenshot(page, 'business-profile');
 
     // The API says the same, in the spec's Account shape.
-    const account = await userAccount(server, await tokenFor(server, 'hana'));
+    const account = await userAccount(server, await createToken(server, 'hana', 'user_accounts:read'));
     expect(account).toMatchObject({
       username: 'hana',
       account_type: 'BUSINESS',
@@ -308,7 +257,7 @@ describe.skipIf(skip)('business accounts in the browser', () => {
       account_type: string;
     };
     expect(me.account_type).toBe('BUSINESS');
-    const account = await userAccount(server, await tokenFor(server, 'kiln'));
+    const account = await userAccount(server, await createToken(server, 'kiln', 'user_accounts:read'));
     expect(account).toMatchObject({
       account_type: 'BUSINESS',
       business_name: 'Kiln & Co',

@@ -1,71 +1,16 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  horizontalOverflow,
-  launchBrowser,
-  newContext,
-  PHONE,
-  screenshot,
-  seriousAccessibilityViolations,
-} from './helpers/browser.js';
-import { browserMissingReason, ROOT } from './helpers/environment.js';
+import { launchBrowser, newContext, PHONE, screenshot } from './helpers/browser.js';
+import { browserMissingReason } from './helpers/environment.js';
 import { startServer, waitFor, type RunningServer } from './helpers/server.js';
+import { connectApp, expectAccessible, grantAdmin, signUpAs } from './helpers/people.js';
 
 const skip = browserMissingReason() !== null;
 const SCRIPT_TEXT = '<script>window.__pwned = true</script> & <b>bold</b>';
-
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
-}
-
-async function signUpAs(page: Page, username: string): Promise<void> {
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill(`${username}@example.test`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
-}
-
-/** `corkboard admin grant <name>` against the running server's data folder, as an operator would. */
-async function grantAdmin(server: RunningServer, username: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [path.join(ROOT, 'server/dist/main.js'), 'admin', 'grant', username],
-    {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? os.tmpdir(),
-        DATA_DIR: server.dataDir,
-        PUBLIC_URL: server.url,
-        SEED_DEMO: 'false',
-        LOG_LEVEL: 'warn',
-      },
-    },
-  );
-  return stdout;
-}
-
-async function connectApp(page: Page, input: { name: string; description?: string; icon?: string }) {
-  await page.goto('/developer/apps/new');
-  await page.getByRole('heading', { name: 'Connect app' }).waitFor();
-  await page.getByLabel('App name').fill(input.name);
-  if (input.description) await page.getByLabel('Description').fill(input.description);
-  if (input.icon) await page.getByLabel('Icon').setInputFiles(input.icon);
-  await page.getByLabel('Website').fill('https://example.com/app');
-  await page.getByLabel('Redirect URIs').fill('https://example.com/callback\nhttp://localhost:3000/cb');
-  await page.getByRole('button', { name: 'Connect app' }).click();
-  await page.getByRole('heading', { name: `${input.name} is connected` }).waitFor();
-}
 
 describe.skipIf(skip)('the developer portal and admin review in the browser', () => {
   let server: RunningServer;

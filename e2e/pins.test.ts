@@ -4,70 +4,13 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  horizontalOverflow,
-  launchBrowser,
-  newContext,
-  PHONE,
-  screenshot,
-  seriousAccessibilityViolations,
-} from './helpers/browser.js';
+import { launchBrowser, newContext, PHONE, screenshot } from './helpers/browser.js';
 import { browserMissingReason } from './helpers/environment.js';
 import { startServer, type RunningServer } from './helpers/server.js';
+import { createPin, expectAccessible, signUpAs } from './helpers/people.js';
 
 const skip = browserMissingReason() !== null;
 const SCRIPT_TEXT = '<script>window.__pwned = true</script> & <b>bold</b>';
-
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
-}
-
-async function signUpAs(page: Page, username: string): Promise<void> {
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill(`${username}@example.test`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
-}
-
-/** Creates a board from the picker of the create-pin page, and uploads an image to it. */
-async function createPin(
-  page: Page,
-  input: {
-    board: string;
-    secret?: boolean;
-    newBoard: boolean;
-    image: string;
-    title: string;
-    description?: string;
-    link?: string;
-  },
-): Promise<string> {
-  await page.goto('/create');
-  await page.getByRole('heading', { name: 'Create a pin' }).waitFor();
-  if (input.newBoard) {
-    await page.getByRole('button', { name: '+ Create board' }).click();
-    await page.getByLabel('New board name').fill(input.board);
-    if (input.secret) await page.getByLabel('Keep this board secret').check();
-    await page.getByRole('button', { name: 'Create board', exact: true }).click();
-    await page.getByLabel('Board', { exact: true }).waitFor();
-  }
-  await page
-    .getByLabel('Board', { exact: true })
-    .selectOption({ label: input.secret ? `${input.board} (secret)` : input.board });
-  await page.locator('input[type=file]').setInputFiles(input.image);
-  await page.getByRole('img', { name: 'Preview of the chosen image' }).waitFor();
-  await page.getByLabel('Title').fill(input.title);
-  if (input.description) await page.getByLabel('Description').fill(input.description);
-  if (input.link) await page.getByLabel('Link').fill(input.link);
-  await page.getByRole('button', { name: 'Publish' }).click();
-  await page.waitForURL((url) => url.pathname.startsWith('/pin/'));
-  await page.getByRole('heading', { name: input.title }).waitFor();
-  return new URL(page.url()).pathname.split('/')[2]!;
-}
 
 describe.skipIf(skip)('pins and boards in the browser, as a new user', () => {
   let server: RunningServer;

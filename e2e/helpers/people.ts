@@ -10,10 +10,10 @@ import type { RunningServer } from './server.js';
 
 /** What a person does again and again across the journeys, done the way they would do it. */
 
-/** No serious or critical axe-core violation, and nothing wider than the window. */
-export async function expectAccessible(page: Page): Promise<void> {
-  expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+/** No serious or critical axe-core violation, and nothing wider than the window; `where` names the screen. */
+export async function expectAccessible(page: Page, where?: string): Promise<void> {
+  expect(await seriousAccessibilityViolations(page), where).toEqual([]);
+  expect(await horizontalOverflow(page), where).toBeLessThanOrEqual(0);
 }
 
 /** Signs up through the sign-up page and lands signed in on home. */
@@ -27,11 +27,11 @@ export async function signUpAs(page: Page, username: string): Promise<void> {
   await page.getByRole('button', { name: 'Log out' }).waitFor();
 }
 
-/** `corkboard admin grant <name>` against the running server's data folder, as an operator would. */
-export async function grantAdmin(server: RunningServer, username: string): Promise<string> {
+/** Runs the `corkboard` CLI against the running server's data folder, as an operator would; returns stdout. */
+export async function corkboardCli(server: RunningServer, args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [path.join(ROOT, 'server/dist/main.js'), 'admin', 'grant', username],
+    [path.join(ROOT, 'server/dist/main.js'), ...args],
     {
       cwd: ROOT,
       env: {
@@ -45,6 +45,17 @@ export async function grantAdmin(server: RunningServer, username: string): Promi
     },
   );
   return stdout;
+}
+
+/** `corkboard admin grant <name>`. */
+export function grantAdmin(server: RunningServer, username: string): Promise<string> {
+  return corkboardCli(server, ['admin', 'grant', username]);
+}
+
+/** `corkboard token create --user <name> --scopes <scopes>`: the access token it prints last. */
+export async function createToken(server: RunningServer, username: string, scopes: string): Promise<string> {
+  const stdout = await corkboardCli(server, ['token', 'create', '--user', username, '--scopes', scopes]);
+  return stdout.trim().split('\n').pop()!.trim();
 }
 
 /** Connect app in the developer portal; ends on the "… is connected" screen (secret shown once). */
