@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { MediaCleanup } from '../../src/modules/media/cleanup.js';
 import { buildTestApp, TEST_DATABASE, type TestApp } from '../helpers/app.js';
 import { corkboard, useCliEnvironment } from '../helpers/cli.js';
 import type { TestUser } from '../helpers/factories.js';
@@ -134,6 +135,28 @@ describe.skipIf(!hasFfmpeg)(`video upload cleanup and one pin per upload on ${TE
     expect(video.status).toBe(200);
     // Nothing left to do: a second run deletes nothing.
     expect(await t.app.mediaCleanup.run()).toEqual({ expired: 0, failed: 0, tempFiles: 0 });
+  });
+
+  it('runs by itself every interval once started', async () => {
+    const registered = await client.register();
+    await backdate(registered.media_id, 'upload_expires_at', 2);
+    const repo = t.app.ctx.mediaUploads['deps'].repo;
+    const cleanup = new MediaCleanup({
+      repo,
+      storage: t.app.ctx.mediaUploads['deps'].storage,
+      dataDir: t.dataDir,
+      failedRetentionDays: 3,
+      intervalMs: 50,
+      log: { info: () => undefined, warn: () => undefined },
+    });
+    cleanup.start();
+    try {
+      for (let i = 0; i < 100 && (await repo.findById(registered.media_id)); i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await repo.findById(registered.media_id)).toBeNull();
+    } finally {
+      await cleanup.stop();
+    }
   });
 
   it('keeps a registration whose file arrives before the cleanup deletes it', async () => {
