@@ -65,6 +65,7 @@ import { MediaService, type MediaServiceOptions } from './modules/media/service.
 import { LocalDiskStorage } from './modules/media/storage.js';
 import { MediaUploadsRepo } from './modules/media/uploads-repo.js';
 import { registerMediaUploadRoutes } from './modules/media/uploads-routes.js';
+import { registerMediaWebRoutes } from './modules/media/web-routes.js';
 import { MediaUploadsService } from './modules/media/uploads-service.js';
 import { VideoJobRunner } from './modules/media/video-jobs.js';
 import { MediaCleanup } from './modules/media/cleanup.js';
@@ -446,6 +447,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerPinWebRoutes(app, ctx);
   registerBoardWebRoutes(app, ctx);
   registerProfileWebRoutes(app, ctx);
+  registerMediaWebRoutes(app, ctx);
   const postman = new PostmanService(app);
   app.decorate('postman', postman);
   registerPostmanRoutes(app, postman);

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
+import { formatDuration, videoOf } from '../api/media';
 import type { Pin } from '../api/types';
 import { observeImpression, reportPinClick } from '../lib/analytics';
 import { placeholderColor, responsiveImage } from '../lib/images';
@@ -17,7 +18,9 @@ export function PinCard({
   placement: Placement;
   eager?: boolean;
 }) {
+  // A video pin's card shows its cover (media.images) with a badge and the length.
   const image = responsiveImage(pin, placement.width);
+  const video = videoOf(pin);
   const ref = useRef<HTMLAnchorElement>(null);
   useEffect(() => (ref.current ? observeImpression(ref.current, pin.id) : undefined), [pin.id]);
   return (
@@ -38,6 +41,13 @@ export function PinCard({
             fetchPriority={eager ? 'high' : undefined}
             decoding="async"
           />
+        )}
+        {video && (
+          <span className="pin-card-badge">
+            <span aria-hidden="true">▶ </span>
+            <span className="visually-hidden">Video, </span>
+            {formatDuration(video.duration)}
+          </span>
         )}
       </div>
       <div className="pin-card-text" style={{ height: PIN_CARD_TEXT_HEIGHT }}>

@@ -93,7 +93,41 @@ function sendImpressions(pinIds: string[]): void {
   }
 }
 
-async function send(events: Array<{ id: string; type: string; pin_id: string }>): Promise<void> {
+/** Video progress waits this long for more events of the same page before it is sent. */
+const VIDEO_FLUSH_AFTER_MS = 1000;
+let videoQueue: BeaconEvent[] = [];
+let videoTimer: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * Video progress of a pin (VideoPlayer and lib/video-progress.ts decide what), batched with
+ * other progress of the page; `now` sends the batch at once (pause, leaving the page).
+ */
+export function reportVideoEvents(
+  pinId: string,
+  events: ReadonlyArray<{ type: string; value?: number }>,
+  now = false,
+): void {
+  for (const event of events) videoQueue.push({ id: eventId(), pin_id: pinId, ...event });
+  if (now) flushVideo();
+  else if (videoQueue.length > 0) videoTimer ??= setTimeout(flushVideo, VIDEO_FLUSH_AFTER_MS);
+}
+
+function flushVideo(): void {
+  if (videoTimer) clearTimeout(videoTimer);
+  videoTimer = null;
+  const batch = videoQueue;
+  videoQueue = [];
+  for (let i = 0; i < batch.length; i += BEACON_BATCH) void send(batch.slice(i, i + BEACON_BATCH));
+}
+
+interface BeaconEvent {
+  id: string;
+  type: string;
+  pin_id: string;
+  value?: number;
+}
+
+async function send(events: BeaconEvent[]): Promise<void> {
   try {
     await apiSend('POST', '/api/analytics/events', { events }, { keepalive: true });
   } catch {

@@ -3,12 +3,14 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useLimits, useMe } from '../api/auth';
 import { ApiError, apiGet, apiSend, messageOf } from '../api/client';
+import { formatDuration, videoOf } from '../api/media';
 import type { Board, Pin } from '../api/types';
 import { BoardPicker } from '../components/BoardPicker';
 import { Dialog } from '../components/Dialog';
 import { charCount, Field } from '../components/Field';
 import { ErrorMessage, Loading } from '../components/States';
 import { FormError } from '../components/AuthCard';
+import { VideoPlayer } from '../components/VideoPlayer';
 import { splitError, type SplitError } from '../lib/form';
 import { imagesOf, placeholderColor, responsiveImage } from '../lib/images';
 
@@ -106,56 +108,108 @@ function PinDetails({ pin, board, boardError }: { pin: Pin; board: Board | null;
 }
 
 function PinImage({ pin }: { pin: Pin }) {
+  const video = videoOf(pin);
+  if (video) {
+    const large = video.images['1200x'] ?? Object.values(video.images)[0];
+    return (
+      <div className="pin-detail-media">
+        <div
+          className="pin-detail-image pin-detail-video"
+          style={{
+            backgroundColor: placeholderColor(pin),
+            aspectRatio: video.width && video.height ? `${video.width} / ${video.height}` : undefined,
+          }}
+        >
+          <VideoPlayer
+            pinId={pin.id}
+            video={video}
+            label={`Video: ${pin.alt_text ?? pin.title ?? 'untitled pin'} (${formatDuration(video.duration)})`}
+            poster={video.cover_image_url ?? large?.url ?? null}
+          />
+        </div>
+      </div>
+    );
+  }
   const carousel = pin.media.items ?? [];
-  const [index, setIndex] = useState(0);
-  const shown: Pin =
-    carousel.length > 1 ? { ...pin, media: { media_type: 'image', images: carousel[index]!.images } } : pin;
-  const large = imagesOf(shown.media)['1200x'] ?? Object.values(imagesOf(shown.media))[0];
-  const image = responsiveImage(shown, 600);
+  if (carousel.length > 1) return <Carousel pin={pin} items={carousel} />;
   return (
     <div className="pin-detail-media">
-      <div
-        className="pin-detail-image"
-        style={{
-          backgroundColor: placeholderColor(pin),
-          aspectRatio: large ? `${large.width} / ${large.height}` : undefined,
-        }}
-      >
-        {image && (
-          <img
-            src={image.src}
-            srcSet={image.srcSet || undefined}
-            sizes="(max-width: 700px) 100vw, 600px"
-            alt={pin.alt_text ?? pin.title ?? ''}
-            width={large?.width}
-            height={large?.height}
-          />
-        )}
-      </div>
-      {carousel.length > 1 && (
-        <div className="row carousel-controls">
-          <button
-            type="button"
-            className="button"
-            disabled={index === 0}
-            onClick={() => setIndex((i) => i - 1)}
-          >
-            Previous image
-          </button>
-          <span aria-live="polite">
-            Image {index + 1} of {carousel.length}
-          </span>
-          <button
-            type="button"
-            className="button"
-            disabled={index === carousel.length - 1}
-            onClick={() => setIndex((i) => i + 1)}
-          >
-            Next image
-          </button>
-        </div>
+      <PinPicture pin={pin} />
+    </div>
+  );
+}
+
+/** One image of a pin, at the size the screen needs, on its dominant colour. */
+function PinPicture({ pin, alt }: { pin: Pin; alt?: string }) {
+  const large = imagesOf(pin.media)['1200x'] ?? Object.values(imagesOf(pin.media))[0];
+  const image = responsiveImage(pin, 600);
+  return (
+    <div
+      className="pin-detail-image"
+      style={{
+        backgroundColor: placeholderColor(pin),
+        aspectRatio: large ? `${large.width} / ${large.height}` : undefined,
+      }}
+    >
+      {image && (
+        <img
+          src={image.src}
+          srcSet={image.srcSet || undefined}
+          sizes="(max-width: 700px) 100vw, 600px"
+          alt={alt ?? pin.alt_text ?? pin.title ?? ''}
+          width={large?.width}
+          height={large?.height}
+        />
       )}
     </div>
+  );
+}
+
+/**
+ * A carousel pin: one image at a time, Previous and Next buttons (and the arrow keys on the
+ * carousel), and a live "Image 2 of 4" for screen readers, as the WAI carousel pattern has it.
+ */
+function Carousel({ pin, items }: { pin: Pin; items: NonNullable<Pin['media']['items']> }) {
+  const [index, setIndex] = useState(0);
+  const item = items[index]!;
+  const shown: Pin = { ...pin, media: { media_type: 'image', images: item.images } };
+  const go = (next: number) => setIndex(Math.min(items.length - 1, Math.max(0, next)));
+  const base = pin.alt_text ?? pin.title ?? 'Pin';
+  return (
+    <section
+      className="pin-detail-media carousel"
+      aria-roledescription="carousel"
+      aria-label={`${base}: ${items.length} images`}
+      onKeyDown={(event) => {
+        if (event.key === 'ArrowLeft') go(index - 1);
+        else if (event.key === 'ArrowRight') go(index + 1);
+      }}
+    >
+      <div role="group" aria-roledescription="slide" aria-label={`Image ${index + 1} of ${items.length}`}>
+        <PinPicture pin={shown} alt={item.title ?? `${base}, image ${index + 1} of ${items.length}`} />
+        {(item.title || item.description) && (
+          <p className="carousel-caption">
+            {item.title && <strong>{item.title}</strong>} {item.description}
+          </p>
+        )}
+      </div>
+      <div className="row carousel-controls">
+        <button type="button" className="button" disabled={index === 0} onClick={() => go(index - 1)}>
+          Previous image
+        </button>
+        <span aria-live="polite">
+          Image {index + 1} of {items.length}
+        </span>
+        <button
+          type="button"
+          className="button"
+          disabled={index === items.length - 1}
+          onClick={() => go(index + 1)}
+        >
+          Next image
+        </button>
+      </div>
+    </section>
   );
 }
 

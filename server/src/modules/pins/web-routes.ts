@@ -133,7 +133,7 @@ export function registerPinWebRoutes(app: App, ctx: AppContext): void {
         tags,
         summary: 'Create a pin',
         description:
-          'Same body and rules as pins/create: an image as base64 or a URL, on one of your boards.',
+          'Same body and rules as pins/create: an image as base64 or a URL, or a processed video (video_id of POST /api/media), on one of your boards.',
         body: PinCreateSchema,
         response: { 201: PinSchema, default: ErrorSchema },
       },
