@@ -41,11 +41,16 @@ export function VideoPlayer({
       tracker.play(positionMs(), performance.now());
       report(false);
     };
+    const stoppedHere = () => ({
+      positionMs: positionMs(),
+      nowMs: performance.now(),
+      playbackRate: element.playbackRate,
+    });
     const onStopped = () => {
-      tracker.stopped();
+      tracker.stopped(element.seeking ? undefined : stoppedHere());
       report(true);
     };
-    const onWaiting = () => tracker.stopped();
+    const onWaiting = () => tracker.stopped(element.seeking ? undefined : stoppedHere());
     const onSeeking = () => tracker.seeking();
     const onSeeked = () => tracker.seeked(positionMs(), performance.now());
     const onTimeUpdate = () => {

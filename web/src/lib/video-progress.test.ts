@@ -187,6 +187,29 @@ describe('video progress of one view', () => {
     expect(watchOf(tracker.drain(true))).toBe(100);
   });
 
+  it('counts the playback up to where it stopped, with no time update at the end', () => {
+    const tracker = new VideoProgressTracker(12_000);
+    const clock = { now: 0 };
+    // Four times as fast: time updates every second of video, the last one at 10.9 s.
+    tracker.play(0, clock.now);
+    for (let position = 900; position <= 10_900; position += 1_000) {
+      clock.now += 250;
+      tracker.timeUpdate(position, clock.now, 4);
+    }
+    expect(types(tracker.drain(false))).toEqual(['VIDEO_START', 'VIDEO_10S_VIEW']);
+    clock.now += 275;
+    tracker.stopped({ positionMs: 12_000, nowMs: clock.now, playbackRate: 4 });
+    const events = tracker.drain(true);
+    expect(types(events)).toEqual(['VIDEO_Q95_VIEW', 'VIDEO_WATCH_TIME']);
+    expect(watchOf(events)).toBe(12_000);
+    // A stop after a seek (no playback since) adds nothing.
+    tracker.play(0, clock.now);
+    tracker.seeking();
+    tracker.seeked(11_000, clock.now);
+    tracker.stopped({ positionMs: 11_000, nowMs: clock.now });
+    expect(tracker.drain(true)).toEqual([]);
+  });
+
   it('ignores time updates while not playing', () => {
     const tracker = new VideoProgressTracker(60_000);
     tracker.timeUpdate(5_000, 1_000);

@@ -63,8 +63,13 @@ export class VideoProgressTracker {
     this.once('VIDEO_START');
   }
 
-  /** Playback stopped: pause, end, or waiting for data. The next `playing` resumes counting. */
-  stopped(): void {
+  /**
+   * Playback stopped: pause, end, or waiting for data. The next `playing` resumes counting.
+   * `at` is where it stopped: the playback up to there counts (the player may send no time
+   * update between its last one and the end).
+   */
+  stopped(at?: { positionMs: number; nowMs: number; playbackRate?: number }): void {
+    if (at) this.timeUpdate(at.positionMs, at.nowMs, at.playbackRate);
     this.playing = false;
     this.last = null;
     this.continuousVisibleMs = 0;
