@@ -25,7 +25,7 @@ import {
   TopVideoPinsQuery,
   TopVideoPinsResponseSchema,
 } from './schemas.js';
-import type { TopPinsInput } from './query-service.js';
+import { accountAnalyticsInput, topPinsInput } from './query-input.js';
 
 /**
  * pin_metrics for pins/get, pins/list and boards/list_pins: when asked for, one query for the
@@ -62,43 +62,13 @@ export function registerAnalyticsRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (request) => {
-      const q = request.query;
-      const analytics = await ctx.analyticsQueries.accountAnalytics(callerOf(request), {
-        startDate: q.start_date,
-        endDate: q.end_date,
-        fromClaimedContent: q.from_claimed_content,
-        pinFormat: q.pin_format,
-        appTypes: q.app_types,
-        contentType: q.content_type,
-        source: q.source,
-        metricTypes: q.metric_types,
-        splitField: q.split_field,
-      });
+      const analytics = await ctx.analyticsQueries.accountAnalytics(
+        callerOf(request),
+        accountAnalyticsInput(request.query),
+      );
       return presentAccountAnalytics(analytics);
     },
   );
-
-  const topPinsInput = (q: {
-    start_date: string;
-    end_date: string;
-    from_claimed_content: TopPinsInput['fromClaimedContent'];
-    pin_format: TopPinsInput['pinFormat'];
-    app_types: TopPinsInput['appTypes'];
-    content_type: TopPinsInput['contentType'];
-    source: TopPinsInput['source'];
-    num_of_pins: number;
-    created_in_last_n_days?: number;
-  }) => ({
-    startDate: q.start_date,
-    endDate: q.end_date,
-    fromClaimedContent: q.from_claimed_content,
-    pinFormat: q.pin_format,
-    appTypes: q.app_types,
-    contentType: q.content_type,
-    source: q.source,
-    numOfPins: q.num_of_pins,
-    createdInLastNDays: q.created_in_last_n_days,
-  });
 
   app.get(
     '/v5/user_account/analytics/top_pins',
@@ -115,12 +85,7 @@ export function registerAnalyticsRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (request) => {
-      const q = request.query;
-      const top = await ctx.analyticsQueries.topPins(callerOf(request), {
-        ...topPinsInput(q),
-        sortBy: q.sort_by,
-        metricTypes: q.metric_types,
-      });
+      const top = await ctx.analyticsQueries.topPins(callerOf(request), topPinsInput(request.query));
       return presentTopPins(top);
     },
   );
@@ -140,12 +105,7 @@ export function registerAnalyticsRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (request) => {
-      const q = request.query;
-      const top = await ctx.analyticsQueries.topVideoPins(callerOf(request), {
-        ...topPinsInput(q),
-        sortBy: q.sort_by,
-        metricTypes: q.metric_types,
-      });
+      const top = await ctx.analyticsQueries.topVideoPins(callerOf(request), topPinsInput(request.query));
       return presentTopPins(top);
     },
   );

@@ -17,7 +17,8 @@ import {
   type MetricType,
 } from './metric-types.js';
 import { presentAccountAnalytics, presentTopPins } from './presenter.js';
-import { APP_TYPES, type TopPins, type TopPinsInput } from './query-service.js';
+import { accountAnalyticsInput, topPinsInput } from './query-input.js';
+import { APP_TYPES, type TopPins } from './query-service.js';
 import {
   AccountAnalyticsQuery,
   AnalyticsResponseSchema,
@@ -94,34 +95,6 @@ function WebTopPinsSchema(id: string) {
   );
 }
 
-type TopQuery = {
-  start_date: string;
-  end_date: string;
-  from_claimed_content: TopPinsInput['fromClaimedContent'];
-  pin_format: TopPinsInput['pinFormat'];
-  app_types: TopPinsInput['appTypes'];
-  content_type: TopPinsInput['contentType'];
-  source: TopPinsInput['source'];
-  num_of_pins: number;
-  created_in_last_n_days?: number;
-  sort_by: MetricType;
-  metric_types?: MetricType[];
-};
-
-const topPinsInput = (q: TopQuery): TopPinsInput => ({
-  startDate: q.start_date,
-  endDate: q.end_date,
-  fromClaimedContent: q.from_claimed_content,
-  pinFormat: q.pin_format,
-  appTypes: q.app_types,
-  contentType: q.content_type,
-  source: q.source,
-  numOfPins: q.num_of_pins,
-  createdInLastNDays: q.created_in_last_n_days,
-  sortBy: q.sort_by,
-  metricTypes: q.metric_types,
-});
-
 /**
  * The web app's analytics page (cookie session): the same operations as
  * user_account/analytics, top_pins and top_video_pins, through the same query service (its
@@ -182,18 +155,10 @@ export function registerAnalyticsWebRoutes(app: App, ctx: AppContext): void {
     },
     async (request) => {
       const viewer = signedInViewerOf(request);
-      const q = request.query;
-      const analytics = await ctx.analyticsQueries.accountAnalytics(viewer, {
-        startDate: q.start_date,
-        endDate: q.end_date,
-        fromClaimedContent: q.from_claimed_content,
-        pinFormat: q.pin_format,
-        appTypes: q.app_types,
-        contentType: q.content_type,
-        source: q.source,
-        metricTypes: q.metric_types,
-        splitField: q.split_field,
-      });
+      const analytics = await ctx.analyticsQueries.accountAnalytics(
+        viewer,
+        accountAnalyticsInput(request.query),
+      );
       return presentAccountAnalytics(analytics);
     },
   );
