@@ -4,15 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  horizontalOverflow,
-  launchBrowser,
-  newContext,
-  PHONE,
-  screenshot,
-  seriousAccessibilityViolations,
-} from './helpers/browser.js';
+import { launchBrowser, newContext, PHONE, screenshot } from './helpers/browser.js';
 import { browserMissingReason } from './helpers/environment.js';
+import { expectAccessible, signUpAs } from './helpers/people.js';
 import { startServer, waitFor, type RunningServer } from './helpers/server.js';
 
 const ffmpegMissing = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status !== 0;
@@ -27,21 +21,6 @@ const VIDEO_METRICS = [
   'VIDEO_AVG_WATCH_TIME',
 ] as const;
 type Totals = Record<(typeof VIDEO_METRICS)[number], number>;
-
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
-}
-
-async function signUpAs(page: Page, username: string): Promise<void> {
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill(`${username}@example.test`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
-}
 
 /** A JSON call of the web app's API with the page's session and a CSRF token. */
 async function webCall<T>(page: Page, method: 'POST' | 'PUT', url: string, data: unknown): Promise<T> {
