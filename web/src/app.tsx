@@ -38,6 +38,7 @@ const router = createBrowserRouter([
       { path: 'business', lazy: page(() => import('./pages/business/BusinessSetup')) },
       { path: 'business/signup', lazy: page(() => import('./pages/business/BusinessSignup')) },
       { path: 'analytics', lazy: page(() => import('./pages/analytics/Analytics')) },
+      { path: 'oauth', lazy: page(() => import('./pages/oauth/Consent')) },
       { path: '*', lazy: page(() => import('./pages/NotFound')) },
     ],
   },

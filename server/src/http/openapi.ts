@@ -1,8 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { RouteOptions } from 'fastify';
-import { SCOPE_WORDS } from '../modules/oauth/pages.js';
-import { ALL_SCOPES } from '../modules/tokens/scopes.js';
+import { ALL_SCOPES, SCOPE_DESCRIPTIONS } from '../modules/tokens/scopes.js';
 import { referenceOperation } from './reference.js';
 import reference from './reference-operations.json' with { type: 'json' };
 import type { App } from './types.js';
@@ -120,7 +119,7 @@ function finishDocument(document: Json, app: App): Json {
 
 /** The server's own URL and the OAuth endpoints, as a client of this server sees them. */
 function securitySchemes(publicUrl: string): Json {
-  const scopes = Object.fromEntries(ALL_SCOPES.map((scope) => [scope, SCOPE_WORDS[scope]]));
+  const scopes = Object.fromEntries(ALL_SCOPES.map((scope) => [scope, SCOPE_DESCRIPTIONS[scope]]));
   return {
     pinterest_oauth2: {
       type: 'oauth2',

@@ -71,7 +71,7 @@ export class RateLimiter {
   check(
     request: FastifyRequest,
     reply: FastifyReply,
-    auth: AuthContext,
+    auth: Pick<AuthContext, 'appId' | 'userId' | 'tier'>,
     operationId: string,
   ): ApiError | undefined | Promise<ApiError | undefined> {
     const plan = this.planFor(auth, operationId);

@@ -5,7 +5,8 @@ import { buildTestApp, TEST_DATABASE, type TestApp } from '../helpers/app.js';
 import type { TestUser } from '../helpers/factories.js';
 import { referenceSpecAvailable } from '../helpers/reference.js';
 import { expectSpecResponse } from '../helpers/spec.js';
-import { basic, Browser, callbackServer, hiddenFields, makeApp, setPassword } from './helpers.js';
+import { ALL_SCOPES } from '../../src/modules/tokens/scopes.js';
+import { basic, Browser, callbackServer, fakeWebBuild, makeApp, setPassword } from './helpers.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -15,9 +16,11 @@ describe.runIf(referenceSpecAvailable())(`OAuth 2.0 over real HTTP on ${TEST_DAT
   let callback: Awaited<ReturnType<typeof callbackServer>>;
   let user: TestUser;
   let client: { clientId: string; secret: string; appId: string };
+  const web = fakeWebBuild();
 
   beforeAll(async () => {
-    t = await buildTestApp();
+    // Each test logs in afresh, as a person would: more log-ins than the default limit allows.
+    t = await buildTestApp({ RATE_LIMIT_LOGIN_PER_15_MINUTES: '1000' }, { webDistDir: web.dir });
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     callback = await callbackServer();
@@ -30,6 +33,7 @@ describe.runIf(referenceSpecAvailable())(`OAuth 2.0 over real HTTP on ${TEST_DAT
   afterAll(async () => {
     await callback.close();
     await t.close();
+    web.remove();
   });
 
   function authorizeUrl(params: Record<string, string>): string {
@@ -42,30 +46,38 @@ describe.runIf(referenceSpecAvailable())(`OAuth 2.0 over real HTTP on ${TEST_DAT
     })}`;
   }
 
-  /** Logs in on the /oauth/ page when asked, consents, and follows the redirect to the client. */
+  /**
+   * What the consent page does: open /oauth/ (the server checks it, then serves the web app),
+   * read the request from /api/oauth/authorize, log in through /api/auth/login when nobody is,
+   * answer through /api/oauth/consent, and follow the returned URL to the client.
+   */
   async function authorize(
     browser: Browser,
     params: Record<string, string>,
     decision: 'allow' | 'deny' = 'allow',
+    kept?: string[],
   ): Promise<URLSearchParams> {
-    let page = await browser.fetch(authorizeUrl(params));
+    const url = new URL(authorizeUrl(params));
+    const page = await browser.fetch(url.toString());
     expect(page.status).toBe(200);
-    let html = await page.text();
-    if (html.includes('action="/oauth/login"')) {
-      const login = await browser.fetch(`${base}/oauth/login`, {
-        form: { ...hiddenFields(html), username: user.user.username, password: PASSWORD },
+    expect(await page.text()).toBe(web.indexHtml);
+    let view = await (await browser.fetch(`${base}/api/oauth/authorize${url.search}`)).json();
+    if (view.user === null) {
+      const login = await browser.send(base, '/api/auth/login', {
+        username_or_email: user.user.username,
+        password: PASSWORD,
       });
-      expect(login.status).toBe(302);
-      page = await browser.fetch(new URL(login.headers.get('location')!, base).toString());
-      expect(page.status).toBe(200);
-      html = await page.text();
+      expect(login.status).toBe(200);
+      view = await (await browser.fetch(`${base}/api/oauth/authorize${url.search}`)).json();
     }
-    expect(html).toContain('action="/oauth/consent"');
-    const consent = await browser.fetch(`${base}/oauth/consent`, {
-      form: { ...hiddenFields(html), decision },
+    expect(view).toMatchObject({ status: 'consent', user: { username: user.user.username } });
+    const consent = await browser.send(base, '/api/oauth/consent', {
+      query: url.search,
+      decision,
+      ...(kept ? { scopes: kept } : {}),
     });
-    expect(consent.status).toBe(302);
-    const location = consent.headers.get('location')!;
+    expect(consent.status).toBe(200);
+    const location = ((await consent.json()) as { redirect_url: string }).redirect_url;
     expect(location.startsWith(callback.url)).toBe(true);
     const before = callback.received.length;
     const landed = await browser.fetch(location);
@@ -186,6 +198,53 @@ describe.runIf(referenceSpecAvailable())(`OAuth 2.0 over real HTTP on ${TEST_DAT
     expect(again.body.code).toBe(2);
   });
 
+  it('a code used a second time revokes the tokens it gave (RFC 6749 §4.1.2), and only those', async () => {
+    const browser = new Browser();
+    const code = (await authorize(browser, { scope: 'user_accounts:read' })).get('code')!;
+    const other = (await authorize(browser, { scope: 'user_accounts:read' })).get('code')!;
+    const grant = await tokenCall({ grant_type: 'authorization_code', code, redirect_uri: callback.url });
+    const otherGrant = await tokenCall({
+      grant_type: 'authorization_code',
+      code: other,
+      redirect_uri: callback.url,
+    });
+    const access = String(grant.body.access_token);
+    expect((await api('/user_account', access)).status).toBe(200);
+    const refreshed = await tokenCall({
+      grant_type: 'refresh_token',
+      refresh_token: String(grant.body.refresh_token),
+    });
+    expect(refreshed.status).toBe(200);
+    const refreshedAccess = String(refreshed.body.access_token);
+    expect((await api('/user_account', refreshedAccess)).status).toBe(200);
+
+    const replay = await tokenCall({ grant_type: 'authorization_code', code, redirect_uri: callback.url });
+    expect(replay).toMatchObject({ status: 401, body: { code: 2 } });
+    expect(String(replay.body.message)).toContain('revoked');
+    expect(await api('/user_account', access)).toMatchObject({ status: 401, body: { code: 2 } });
+    expect(await api('/user_account', refreshedAccess)).toMatchObject({ status: 401, body: { code: 2 } });
+    expect(
+      await tokenCall({ grant_type: 'refresh_token', refresh_token: String(refreshed.body.refresh_token) }),
+    ).toMatchObject({ status: 401, body: { code: 2 } });
+    // The other grant of the same user and app is untouched.
+    expect((await api('/user_account', String(otherGrant.body.access_token))).status).toBe(200);
+  });
+
+  it("a code another app replays is refused and leaves the owner's tokens working", async () => {
+    const browser = new Browser();
+    const code = (await authorize(browser, { scope: 'user_accounts:read' })).get('code')!;
+    const grant = await tokenCall({ grant_type: 'authorization_code', code, redirect_uri: callback.url });
+    const owner = await t.factories.user();
+    const intruder = await makeApp(t, owner, { redirectUris: [callback.url] });
+    const replay = await tokenCall(
+      { grant_type: 'authorization_code', code, redirect_uri: callback.url },
+      intruder.clientSecret,
+      intruder.app.clientId!,
+    );
+    expect(replay).toMatchObject({ status: 401, body: { code: 2 } });
+    expect((await api('/user_account', String(grant.body.access_token))).status).toBe(200);
+  });
+
   it('refuses an expired code and an unknown one with 401 code 2', async () => {
     const browser = new Browser();
     const code = (await authorize(browser, { scope: 'boards:read' })).get('code')!;
@@ -225,29 +284,62 @@ describe.runIf(referenceSpecAvailable())(`OAuth 2.0 over real HTTP on ${TEST_DAT
     });
   });
 
-  it('each refresh gives a new working access token and renews the refresh token; expired or revoked refresh tokens are refused', async () => {
+  it('each refresh gives a new working access token and a new refresh token with a full lifetime; the used one stops working; expired or revoked refresh tokens are refused', async () => {
     const browser = new Browser();
     const code = (await authorize(browser, { scope: 'boards:read,user_accounts:read' })).get('code')!;
     const first = await tokenCall({ grant_type: 'authorization_code', code, redirect_uri: callback.url });
-    const refreshToken = String(first.body.refresh_token);
-    const seen = new Set([String(first.body.access_token)]);
+    let refreshToken = String(first.body.refresh_token);
+    const seenAccess = new Set([String(first.body.access_token)]);
+    const seenRefresh = new Set([refreshToken]);
     for (let i = 0; i < 2; i++) {
-      const refreshed = await tokenCall({ grant_type: 'refresh_token', refresh_token: refreshToken });
+      const refreshed = await tokenCall({
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        ...(i === 1 ? { continuous_refresh: 'true' } : {}),
+      });
       expect(refreshed.status).toBe(200);
       expectSpecResponse('oauth/token', 200, refreshed.body);
-      expect(refreshed.body).toMatchObject({ response_type: 'refresh_token', refresh_token: refreshToken });
+      expect(refreshed.body.response_type).toBe('refresh_token');
       expect(refreshed.body.refresh_token_expires_in).toBe(t.config.refreshTokenTtlSeconds);
       const access = String(refreshed.body.access_token);
-      expect(seen.has(access)).toBe(false);
-      seen.add(access);
+      const rotated = String(refreshed.body.refresh_token);
+      expect(rotated).toMatch(/^pinr_/);
+      expect(seenAccess.has(access)).toBe(false);
+      expect(seenRefresh.has(rotated)).toBe(false);
+      seenAccess.add(access);
+      seenRefresh.add(rotated);
       expect((await api('/user_account', access)).status).toBe(200);
+      // The refresh token just used is spent: it is refused from now on.
+      expect(await tokenCall({ grant_type: 'refresh_token', refresh_token: refreshToken })).toMatchObject({
+        status: 401,
+        body: { code: 2 },
+      });
+      refreshToken = rotated;
     }
+    // Two refreshes racing with one token: exactly one wins.
+    const race = await Promise.all([
+      tokenCall({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+      tokenCall({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+    ]);
+    expect(race.map((r) => r.status).sort()).toEqual([200, 401]);
+    refreshToken = String(race.find((r) => r.status === 200)!.body.refresh_token);
+    // Access tokens given earlier in the grant keep working until they expire.
+    for (const access of seenAccess) expect((await api('/user_account', access)).status).toBe(200);
+    expect(
+      await tokenCall({
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        continuous_refresh: 'maybe',
+      }),
+    ).toMatchObject({ status: 400, body: { code: 1 } });
+
     const narrowed = await tokenCall({
       grant_type: 'refresh_token',
       refresh_token: refreshToken,
       scope: 'boards:read',
     });
     expect(narrowed.body.scope).toBe('boards:read');
+    refreshToken = String(narrowed.body.refresh_token);
     const widened = await tokenCall({
       grant_type: 'refresh_token',
       refresh_token: refreshToken,
@@ -302,17 +394,36 @@ describe.runIf(referenceSpecAvailable())(`OAuth 2.0 over real HTTP on ${TEST_DAT
     expect(query.get('code')).toBeNull();
   });
 
-  it('shows an error page, never a redirect, for an unknown client or an unregistered redirect URI', async () => {
+  it('shows the error in the web app, never a redirect, for an unknown client or an unregistered redirect URI', async () => {
     const browser = new Browser();
-    const badClient = await browser.fetch(authorizeUrl({ client_id: '123', scope: 'boards:read' }));
-    expect(badClient.status).toBe(400);
-    expect(badClient.headers.get('location')).toBeNull();
-    const badRedirect = await browser.fetch(
-      authorizeUrl({ redirect_uri: 'https://evil.example/cb', scope: 'boards:read' }),
-    );
-    expect(badRedirect.status).toBe(400);
-    expect(badRedirect.headers.get('location')).toBeNull();
-    expect(await badRedirect.text()).toContain('redirect_uri');
+    const badClient = authorizeUrl({ client_id: '123', scope: 'boards:read' });
+    const badClientPage = await browser.fetch(badClient);
+    expect(badClientPage.status).toBe(400);
+    expect(badClientPage.headers.get('location')).toBeNull();
+    expect(await badClientPage.text()).toBe(web.indexHtml);
+    const badClientJson = await browser.fetch(`${base}/api/oauth/authorize${new URL(badClient).search}`);
+    expect(badClientJson.status).toBe(400);
+    expect(await badClientJson.json()).toMatchObject({ code: 1, message: 'No app has this client_id.' });
+
+    const badRedirect = authorizeUrl({ redirect_uri: 'https://evil.example/cb', scope: 'boards:read' });
+    const badRedirectPage = await browser.fetch(badRedirect);
+    expect(badRedirectPage.status).toBe(400);
+    expect(badRedirectPage.headers.get('location')).toBeNull();
+    const badRedirectJson = await browser.fetch(`${base}/api/oauth/authorize${new URL(badRedirect).search}`);
+    expect(badRedirectJson.status).toBe(400);
+    expect(((await badRedirectJson.json()) as { message: string }).message).toContain('redirect_uri');
+    // Nor does the consent endpoint ever answer with that URI.
+    const login = await browser.send(base, '/api/auth/login', {
+      username_or_email: user.user.username,
+      password: PASSWORD,
+    });
+    expect(login.status).toBe(200);
+    const consent = await browser.send(base, '/api/oauth/consent', {
+      query: new URL(badRedirect).search,
+      decision: 'allow',
+    });
+    expect(consent.status).toBe(400);
+    expect(JSON.stringify(await consent.json())).not.toContain('evil.example');
   });
 
   it('redirects with error=invalid_scope for an unknown scope, and takes consumer_id for client_id', async () => {
@@ -330,32 +441,94 @@ describe.runIf(referenceSpecAvailable())(`OAuth 2.0 over real HTTP on ${TEST_DAT
     expect(location.searchParams.get('state')).toBe('x');
   });
 
-  it('a wrong password shows the log-in form again and issues no session', async () => {
+  it('Allow needs a session: a wrong password gives none and Allow is refused with 401; Cancel works signed out', async () => {
     const browser = new Browser();
-    const page = await browser.fetch(authorizeUrl({ scope: 'boards:read' }));
-    const html = await page.text();
-    const login = await browser.fetch(`${base}/oauth/login`, {
-      form: { ...hiddenFields(html), username: user.user.username, password: 'wrong password' },
+    const url = new URL(authorizeUrl({ scope: 'boards:read' }));
+    const view = await (await browser.fetch(`${base}/api/oauth/authorize${url.search}`)).json();
+    expect(view.user).toBeNull();
+    const login = await browser.send(base, '/api/auth/login', {
+      username_or_email: user.user.username,
+      password: 'wrong password',
     });
     expect(login.status).toBe(401);
     expect(browser.cookies.has('cb_session')).toBe(false);
+    const consent = await browser.send(base, '/api/oauth/consent', { query: url.search, decision: 'allow' });
+    expect(consent.status).toBe(401);
+    // Cancel is offered on the log-in step too: it needs nobody signed in.
+    const cancel = await browser.send(base, '/api/oauth/consent', { query: url.search, decision: 'deny' });
+    expect(cancel.status).toBe(200);
+    const location = new URL(((await cancel.json()) as { redirect_url: string }).redirect_url);
+    expect(location.searchParams.get('error')).toBe('access_denied');
+    expect(location.searchParams.get('code')).toBeNull();
   });
 
-  it('refuses the log-in form without its CSRF token', async () => {
+  it('refuses the consent answer without its CSRF token', async () => {
     const browser = new Browser();
-    const html = await (await browser.fetch(authorizeUrl({ scope: 'boards:read' }))).text();
-    const { _csrf: _ignored, ...fields } = hiddenFields(html);
-    const login = await browser.fetch(`${base}/oauth/login`, {
-      form: { ...fields, username: user.user.username, password: PASSWORD },
+    await browser.send(base, '/api/auth/login', {
+      username_or_email: user.user.username,
+      password: PASSWORD,
     });
-    expect(login.status).toBe(403);
+    expect(browser.cookies.has('cb_session')).toBe(true);
+    const url = new URL(authorizeUrl({ scope: 'boards:read' }));
+    const consent = await browser.fetch(`${base}/api/oauth/consent`, {
+      json: { query: url.search, decision: 'allow' },
+    });
+    expect(consent.status).toBe(403);
   });
 
-  it('escapes the app name on the consent page', async () => {
+  it('describes the request for the consent page: the app name as text, each scope in words, who is signed in', async () => {
     const browser = new Browser();
-    const html = await (await browser.fetch(authorizeUrl({ scope: 'boards:read' }))).text();
-    expect(html).toContain('Test App &lt;b&gt;&amp;&lt;/b&gt;');
-    expect(html).not.toContain('<b>&</b>');
+    const url = new URL(authorizeUrl({ scope: 'pins:read boards:read_secret', state: 'abc' }));
+    const view = await (await browser.fetch(`${base}/api/oauth/authorize${url.search}`)).json();
+    expect(view).toEqual({
+      status: 'consent',
+      app: { name: 'Test App <b>&</b>', icon_url: null, website_url: '' },
+      scopes: [
+        { scope: 'pins:read', description: 'See your public Pins' },
+        { scope: 'boards:read_secret', description: 'See your secret boards' },
+      ],
+      redirect_origin: new URL(callback.url).origin,
+      user: null,
+    });
+    const page = await browser.fetch(url.toString());
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('Allow may keep only some of the scopes asked for: the token has exactly those', async () => {
+    const browser = new Browser();
+    const query = await authorize(browser, { scope: 'boards:read,user_accounts:read,pins:read' }, 'allow', [
+      'user_accounts:read',
+    ]);
+    const grant = await tokenCall({
+      grant_type: 'authorization_code',
+      code: query.get('code')!,
+      redirect_uri: callback.url,
+    });
+    expect(grant.body.scope).toBe('user_accounts:read');
+    const access = String(grant.body.access_token);
+    expect((await api('/user_account', access)).status).toBe(200);
+    expect(await api('/boards', access)).toMatchObject({ status: 403, body: { code: 3 } });
+
+    const url = new URL(authorizeUrl({ scope: 'boards:read' }));
+    for (const scopes of [['pins:write'], [], ['nonsense']]) {
+      const refused = await browser.send(base, '/api/oauth/consent', {
+        query: url.search,
+        decision: 'allow',
+        scopes,
+      });
+      expect(refused.status, JSON.stringify(scopes)).toBe(400);
+      expect(((await refused.json()) as { message: string }).message).toContain('scopes');
+    }
+  });
+
+  it('lists every scope with its words for the scope pickers', async () => {
+    const res = await fetch(`${base}/api/scopes`);
+    expect(res.status).toBe(200);
+    const { items } = (await res.json()) as { items: { scope: string; description: string }[] };
+    expect(items.map((i) => i.scope)).toEqual([...ALL_SCOPES]);
+    for (const item of items) expect(item.description.length).toBeGreaterThan(5);
   });
 
   it('client_credentials: a pinc_ token acting as the owner works where the spec allows it and gets 403 elsewhere', async () => {

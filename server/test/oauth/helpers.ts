@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { hash } from '@node-rs/argon2';
 import type { TestApp } from '../helpers/app.js';
@@ -60,20 +63,22 @@ export function basic(clientId: string, secret: string): string {
 
 /**
  * A browser in miniature: fetch with a cookie jar, redirects followed by hand so each one can
- * be looked at. Talks only to loopback.
+ * be looked at, and the web app's JSON calls with the CSRF token it fetches as the app does.
+ * Talks only to loopback.
  */
 export class Browser {
   readonly cookies = new Map<string, string>();
 
-  async fetch(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
+  async fetch(url: string, init: { method?: string; json?: unknown; csrf?: string } = {}): Promise<Response> {
     const headers: Record<string, string> = {};
     if (this.cookies.size > 0)
       headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     let body: string | undefined;
-    if (init.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(init.form).toString();
+    if (init.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(init.json);
     }
+    if (init.csrf) headers['x-csrf-token'] = init.csrf;
     const response = await fetch(url, {
       method: init.method ?? (body ? 'POST' : 'GET'),
       headers,
@@ -90,24 +95,21 @@ export class Browser {
     }
     return response;
   }
-}
 
-/** Hidden form fields of a server-rendered page (the page escapes them; this unescapes). */
-export function hiddenFields(html: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const match of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) {
-    fields[unescape(match[1]!)] = unescape(match[2]!);
+  /** A state-changing /api call as the web app makes it: JSON with a fresh CSRF token. */
+  async send(base: string, path: string, json: unknown): Promise<Response> {
+    const csrf = await this.fetch(`${base}/api/csrf`);
+    const { csrf_token } = (await csrf.json()) as { csrf_token: string };
+    return this.fetch(`${base}${path}`, { json, csrf: csrf_token });
   }
-  return fields;
 }
 
-function unescape(value: string): string {
-  return value
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+/** A built web app in miniature (index.html only), for the pages the server serves. */
+export function fakeWebBuild(): { dir: string; indexHtml: string; remove(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corkboard-oauth-web-'));
+  const indexHtml = '<!doctype html><title>Corkboard</title><div id="root"></div>';
+  fs.writeFileSync(path.join(dir, 'index.html'), indexHtml);
+  return { dir, indexHtml, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** A client's redirect endpoint on loopback that records every query it receives. */

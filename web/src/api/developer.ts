@@ -81,28 +81,6 @@ export interface SandboxSettings {
   updated_at: string | null;
 }
 
-/** Pinterest's OAuth scope names, as server/src/modules/tokens/scopes.ts issues them. */
-export const SCOPES = [
-  'ads:read',
-  'ads:write',
-  'billing:read',
-  'billing:write',
-  'biz_access:read',
-  'biz_access:write',
-  'boards:read',
-  'boards:read_secret',
-  'boards:write',
-  'boards:write_secret',
-  'catalogs:read',
-  'catalogs:write',
-  'pins:read',
-  'pins:read_secret',
-  'pins:write',
-  'pins:write_secret',
-  'user_accounts:read',
-  'user_accounts:write',
-] as const;
-
 export const STATUS_WORDS: Record<DeveloperApp['status'], string> = {
   PENDING: 'Pending review',
   APPROVED: 'Approved',

@@ -93,13 +93,13 @@ export class OAuthRepo {
     await this.db.deleteFrom('oauth_codes').where('expires_at', '<', before).execute();
   }
 
-  /** The account a log-in form names (case-insensitive username), with its password hash. */
-  async findLogin(username: string): Promise<{ userId: string; passwordHash: string | null } | null> {
+  /** The id of the account a username names (case-insensitive), or null. */
+  async findUserId(username: string): Promise<string | null> {
     const row = await this.db
       .selectFrom('users')
-      .select(['id', 'password_hash'])
+      .select('id')
       .where('username_key', '=', caseKey(username))
       .executeTakeFirst();
-    return row ? { userId: idOf(row.id), passwordHash: row.password_hash } : null;
+    return row ? idOf(row.id) : null;
   }
 }

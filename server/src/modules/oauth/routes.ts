@@ -1,12 +1,15 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAUTH_TOKEN_DOCS, TOKEN_REVOKE_DOCS } from './openapi-docs.js';
 import type { AppContext } from '../../context.js';
-import { setSessionCookie } from '../../http/session.js';
+import { RateLimiter } from '../../http/rate-limit.js';
+import { requireSession } from '../../http/session.js';
 import type { App } from '../../http/types.js';
 import { ApiError, unauthorized } from '../../lib/errors.js';
 import type { AppRow } from '../apps/repo.js';
-import { consentPage, errorPage, loginPage } from './pages.js';
-import type { AuthorizeParams, AuthorizationRequest, TokenRequestBody } from './service.js';
+import { describeScopes } from '../tokens/scopes.js';
+import { presentAuthorization, type AuthorizationView } from './presenter.js';
+import type { AuthorizeParams, TokenRequestBody } from './service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,9 +28,8 @@ const AUTHORIZE_PARAMS = [
   'code_challenge',
   'code_challenge_method',
 ] as const;
-const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
-/** The authorize parameters of a query or form, first value of each; others ignored. */
+/** The authorize parameters of a parsed query, first value of each; others are ignored. */
 function authorizeParams(source: unknown): AuthorizeParams {
   const input = (source ?? {}) as Record<string, unknown>;
   const params: Record<string, string> = {};
@@ -38,17 +40,28 @@ function authorizeParams(source: unknown): AuthorizeParams {
   return params;
 }
 
-function html(reply: FastifyReply, status: number, body: string) {
-  return reply
-    .status(status)
-    .header('cache-control', 'no-store')
-    .header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'",
-    )
-    .type('text/html; charset=utf-8')
-    .send(body);
+/** The same from a raw query string ("?client_id=…"), as the consent page sends it back. */
+function authorizeParamsOf(query: string): AuthorizeParams {
+  const first: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(query)) if (!(name in first)) first[name] = value;
+  return authorizeParams(first);
 }
+
+const ConsentBody = Type.Object({
+  query: Type.String({
+    description: 'The query string of the /oauth/ page, as it was opened',
+    maxLength: 8192,
+  }),
+  decision: Type.Union([Type.Literal('allow'), Type.Literal('deny')], {
+    description: 'allow gives the app a code; deny sends it error=access_denied',
+  }),
+  scopes: Type.Optional(
+    Type.Array(Type.String({ maxLength: 40 }), {
+      description: 'The scopes kept (a non-empty subset of those asked); all of them when absent',
+      maxItems: 40,
+    }),
+  ),
+});
 
 /** RFC 6749 §2.3.1: `Basic base64(urlencoded(client_id):urlencoded(client_secret))`. */
 function basicCredentials(header: string | undefined): { clientId: string; secret: string } | null {
@@ -68,104 +81,74 @@ function basicCredentials(header: string | undefined): { clientId: string; secre
 }
 
 /**
- * `/oauth/` (Pinterest's authorize page: log in, consent, redirect back with a code) and the
- * token endpoints `POST /v5/oauth/token` and `POST /v5/oauth/token/revoke` (HTTP Basic).
+ * `/oauth/` (Pinterest's authorize page): the server checks the request first (a bad client or
+ * redirect URI is never redirected to; other errors go back to the app), then serves the web
+ * app, whose consent page reads `GET /api/oauth/authorize`, offers log-in, and answers through
+ * `POST /api/oauth/consent` (CSRF; Allow needs the session). Then the token endpoints `POST /v5/oauth/token`
+ * (rate limited per client) and `POST /v5/oauth/token/revoke`, with HTTP Basic client auth.
  */
 export function registerOAuthRoutes(app: App, ctx: AppContext): void {
   const { oauth } = ctx;
+  const limiter = new RateLimiter({ counters: ctx.counters, limits: ctx.config.rateLimits });
 
-  async function showAuthorize(request: FastifyRequest, reply: FastifyReply, params: AuthorizeParams) {
-    const check = await oauth.checkAuthorize(params);
-    if (check.kind === 'page_error') return html(reply, 400, errorPage(check.message));
+  /** The web app's page (index.html), never framed by another site (no clickjacked Allow). */
+  function webAppPage(reply: FastifyReply, status: number, message?: string) {
+    reply
+      .status(status)
+      .header('cache-control', 'no-store')
+      .header('x-frame-options', 'DENY')
+      .header('content-security-policy', "frame-ancestors 'none'");
+    if (reply.server.hasReplyDecorator('sendFile')) return reply.sendFile('index.html');
+    // No web build on this server: the check's answer in JSON, or why there is no page.
+    if (message) return reply.send({ code: 1, message });
+    return reply.status(404).send({
+      code: 404,
+      message: 'The web app is not built on this server: run "npm run build" to get the consent page.',
+    });
+  }
+
+  async function showAuthorize(request: FastifyRequest, reply: FastifyReply) {
+    const check = await oauth.checkAuthorize(authorizeParams(request.query));
+    if (check.kind === 'page_error') return webAppPage(reply, 400, check.message);
     if (check.kind === 'redirect') return reply.redirect(check.location, 302);
     const autoUser = ctx.config.mode === 'sandbox' ? ctx.config.oauthAutoApproveUser : null;
     if (autoUser) {
       const userId = await oauth.userIdByName(autoUser);
-      if (!userId)
-        return html(reply, 400, errorPage(`OAUTH_AUTO_APPROVE_USER names no account ("${autoUser}").`));
+      if (!userId) return webAppPage(reply, 400, `OAUTH_AUTO_APPROVE_USER names no account ("${autoUser}").`);
       return reply.redirect(await oauth.approve(userId, check.request), 302);
     }
-    const query = new URLSearchParams(params as Record<string, string>).toString();
-    const csrfToken = await reply.generateCsrf();
-    if (!request.session) {
-      return html(reply, 200, loginPage({ appName: check.request.app.name, query, csrfToken }));
-    }
-    return showConsent(reply, check.request, request.session.userId, params, csrfToken);
+    return webAppPage(reply, 200);
   }
 
-  async function showConsent(
-    reply: FastifyReply,
-    request: AuthorizationRequest,
-    userId: string,
-    params: AuthorizeParams,
-    csrfToken: string,
-  ) {
-    const user = await ctx.accounts.getById(userId);
-    return html(
-      reply,
-      200,
-      consentPage({
-        appName: request.app.name,
-        appIconUrl: request.app.iconKey ? ctx.media.urlFor(request.app.iconKey) : null,
-        appWebsite: request.app.websiteUrl,
-        username: user?.username ?? '',
-        scopes: request.scopes,
-        params: params as Record<string, string>,
-        csrfToken,
-      }),
+  for (const url of ['/oauth', '/oauth/']) app.get(url, showAuthorize);
+
+  app.get('/api/oauth/authorize', async (request, reply): Promise<AuthorizationView> => {
+    reply.header('cache-control', 'no-store');
+    const check = await oauth.checkAuthorize(authorizeParams(request.query));
+    if (check.kind === 'page_error') throw new ApiError(400, 1, check.message);
+    if (check.kind === 'redirect') return { status: 'redirect', redirect_url: check.location };
+    const user = request.session ? await ctx.accounts.getById(request.session.userId) : null;
+    return presentAuthorization(check.request, user ? { username: user.username } : null, (key) =>
+      ctx.media.urlFor(key),
     );
-  }
-
-  for (const url of ['/oauth', '/oauth/']) {
-    app.get(url, async (request, reply) => showAuthorize(request, reply, authorizeParams(request.query)));
-  }
-
-  app.post('/oauth/login', async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const username = typeof body.username === 'string' ? body.username.trim() : '';
-    const password = typeof body.password === 'string' ? body.password : '';
-    const query = typeof body.query === 'string' ? body.query : '';
-    const params = authorizeParams(Object.fromEntries(new URLSearchParams(query)));
-    const check = await oauth.checkAuthorize(params);
-    if (check.kind === 'page_error') return html(reply, 400, errorPage(check.message));
-    const back = `/oauth/?${new URLSearchParams(params as Record<string, string>).toString()}`;
-    const limit = ctx.config.rateLimits.loginPer15Minutes;
-    const [byName, byAddress] = await Promise.all([
-      ctx.counters.hit(`oauth-login:name:${username.toLowerCase()}`, LOGIN_WINDOW_MS, limit),
-      ctx.counters.hit(`oauth-login:ip:${request.ip}`, LOGIN_WINDOW_MS, limit * 10),
-    ]);
-    const appName = check.kind === 'ok' ? check.request.app.name : 'the app';
-    const again = async (status: number, error: string) =>
-      html(
-        reply,
-        status,
-        loginPage({ appName, query, csrfToken: await reply.generateCsrf(), error, username }),
-      );
-    if (!byName.allowed || !byAddress.allowed) {
-      reply.header('retry-after', String(Math.max(byName.resetSeconds, byAddress.resetSeconds)));
-      return again(429, 'Too many log-in attempts. Wait a few minutes and try again.');
-    }
-    const userId = await oauth.verifyLogin(username, password);
-    if (!userId) return again(401, 'That username and password do not match an account.');
-    await ctx.counters.reset(`oauth-login:name:${username.toLowerCase()}`);
-    const session = await ctx.sessions.create(
-      userId,
-      String(request.headers['user-agent'] ?? '').slice(0, 400),
-    );
-    setSessionCookie(reply, ctx.config.publicUrl, session.token, session.expiresAt);
-    return reply.redirect(back, 302);
   });
 
-  app.post('/oauth/consent', async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const params = authorizeParams(body);
-    const check = await oauth.checkAuthorize(params);
-    if (check.kind === 'page_error') return html(reply, 400, errorPage(check.message));
-    if (check.kind === 'redirect') return reply.redirect(check.location, 302);
-    if (!request.session) return showAuthorize(request, reply, params);
-    if (body.decision === 'allow')
-      return reply.redirect(await oauth.approve(request.session.userId, check.request), 302);
-    return reply.redirect(oauth.deny(check.request), 302);
+  app.post('/api/oauth/consent', { schema: { body: ConsentBody } }, async (request, reply) => {
+    // Cancel needs nobody signed in (it is offered on the log-in step too); Allow does.
+    const allow = request.body.decision === 'allow';
+    const userId = allow ? requireSession(request).userId : null;
+    reply.header('cache-control', 'no-store');
+    const check = await oauth.checkAuthorize(authorizeParamsOf(request.body.query));
+    if (check.kind === 'page_error') throw new ApiError(400, 1, check.message);
+    if (check.kind === 'redirect') return { redirect_url: check.location };
+    if (userId === null) return { redirect_url: oauth.deny(check.request) };
+    return { redirect_url: await oauth.allow(userId, check.request, request.body.scopes) };
+  });
+
+  /** Every scope with its words, for the scope pickers (consent page, Generate token). */
+  app.get('/api/scopes', async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=3600');
+    return { items: describeScopes() };
   });
 
   /** HTTP Basic client authentication before the body is looked at: 401 code 2 when wrong. */
@@ -178,11 +161,27 @@ export function registerOAuthRoutes(app: App, ctx: AppContext): void {
     request.oauthClient = await ctx.apps.authenticateClient(credentials.clientId, credentials.secret);
   };
 
+  /**
+   * The token endpoint's rate limit, per client (the spec's org_read category, Trial or Standard
+   * limits as for API calls): 429 code 8 with Retry-After when over. Counted in the shared
+   * counters (Redis with REDIS_URL), failing open when they are unreachable.
+   */
+  const limitClient = async (request: FastifyRequest, reply: FastifyReply) => {
+    const client = request.oauthClient!;
+    const over = await limiter.check(
+      request,
+      reply,
+      { appId: client.id, userId: 'client', tier: client.tier === 'TRIAL' ? 'TRIAL' : 'STANDARD' },
+      'oauth/token',
+    );
+    if (over) throw over;
+  };
+
   app.post(
     '/v5/oauth/token',
     {
       config: { operationId: 'oauth/token', scopes: [], clientAuth: true, openapiDocs: OAUTH_TOKEN_DOCS },
-      onRequest: authenticateClient,
+      onRequest: [authenticateClient, limitClient],
     },
     async (request, reply) => {
       const body = request.body;

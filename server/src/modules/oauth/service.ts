@@ -1,5 +1,4 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { verify } from '@node-rs/argon2';
 import { ApiError, invalidField, notPermitted, unauthorized } from '../../lib/errors.js';
 import type { IdGenerator } from '../../lib/ids.js';
 import type { AppRow } from '../apps/repo.js';
@@ -46,6 +45,7 @@ export interface TokenRequestBody {
   redirect_uri?: unknown;
   code_verifier?: unknown;
   refresh_token?: unknown;
+  continuous_refresh?: unknown;
   scope?: unknown;
 }
 
@@ -72,9 +72,6 @@ export type TokenResponse =
 const invalidGrant = (what: string) => unauthorized(`Authentication failed: ${what}.`);
 const PKCE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 const PKCE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
-/** A real argon2id hash to verify against when the user is unknown, so timing says nothing. */
-const DUMMY_HASH =
-  '$argon2id$v=19$m=19456,t=2,p=1$AlXKi7Q+TQblT1n4tLGVtQ$B3OZoXqIxBMpSKTGYVK5zrpgU6GKZNsZhmjYoTXj7bE';
 
 function s256(verifier: string): string {
   return createHash('sha256').update(verifier, 'ascii').digest('base64url');
@@ -172,6 +169,22 @@ export class OAuthService {
     return redirectWith(request.redirectUri, { code, state: request.state });
   }
 
+  /**
+   * Allow on the consent page, which may keep only some of the scopes asked for (a non-empty
+   * subset: the token then has exactly those). The redirect to the app, with the code.
+   */
+  async allow(userId: string, request: AuthorizationRequest, kept?: readonly string[]): Promise<string> {
+    if (kept === undefined) return this.approve(userId, request);
+    const { scopes, unknown } = parseScopes(kept.join(','));
+    const extra = [...unknown, ...scopes.filter((s) => !request.scopes.includes(s))];
+    if (extra.length > 0)
+      throw invalidField('scopes', `may only keep scopes the app asked for (not asked: ${extra.join(', ')})`);
+    if (scopes.length === 0)
+      throw invalidField('scopes', 'must keep at least one scope; use Cancel to refuse');
+    return this.approve(userId, { ...request, scopes });
+  }
+
+  /** Cancel on the consent page: the redirect to the app with error=access_denied. */
   deny(request: AuthorizationRequest): string {
     return redirectWith(request.redirectUri, {
       error: 'access_denied',
@@ -180,17 +193,9 @@ export class OAuthService {
     });
   }
 
-  /** The log-in form's check: the user id, or null (same answer for unknown user and wrong password). */
-  async verifyLogin(username: string, password: string): Promise<string | null> {
-    const login = username ? await this.deps.repo.findLogin(username) : null;
-    const hash = login?.passwordHash ?? DUMMY_HASH;
-    const ok = await verify(hash, password).catch(() => false);
-    return login?.passwordHash && ok ? login.userId : null;
-  }
-
   /** The account the sandbox-only OAUTH_AUTO_APPROVE_USER names, or null. */
   async userIdByName(username: string): Promise<string | null> {
-    return (await this.deps.repo.findLogin(username))?.userId ?? null;
+    return this.deps.repo.findUserId(username);
   }
 
   /** `POST /v5/oauth/token` for an authenticated client. */
@@ -233,7 +238,7 @@ export class OAuthService {
     const verifier = text(body.code_verifier);
     const row = code.length <= 200 ? await this.deps.repo.findCode(hashToken(code)) : null;
     if (!row || row.appId !== app.id) throw invalidGrant('the authorization code is invalid');
-    if (row.usedAt !== null) throw invalidGrant('the authorization code has already been used');
+    if (row.usedAt !== null) return this.replayedCode(row.id);
     if (Date.parse(row.expiresAt) <= Date.now()) throw invalidGrant('the authorization code has expired');
     if (!sameText(row.redirectUri, redirectUri))
       throw invalidGrant('redirect_uri does not match the one the code was issued for');
@@ -244,13 +249,14 @@ export class OAuthService {
     } else if (verifier !== undefined) {
       throw invalidGrant('code_verifier was sent but the authorization used no code_challenge');
     }
-    if (!(await this.deps.repo.useCode(row.id, new Date().toISOString())))
-      throw invalidGrant('the authorization code has already been used');
+    if (!(await this.deps.repo.useCode(row.id, new Date().toISOString()))) return this.replayedCode(row.id);
     const scopes = parseScopes(row.scopes).scopes;
+    // The grant's refresh token takes the code's id: a replay of the code can find and end it.
     const { access, refresh } = await this.deps.tokens.issueGrant({
       userId: row.userId,
       appId: app.id,
       scopes,
+      grantId: row.id,
     });
     return {
       response_type: 'authorization_code',
@@ -264,10 +270,34 @@ export class OAuthService {
     };
   }
 
-  /** Every refresh gives a new access token and renews the refresh token's lifetime. */
+  /**
+   * RFC 6749 §4.1.2: a code used twice is refused, and the tokens it gave are revoked (the first
+   * use may have been an attacker's, or the second is). The grant's refresh token has the code's
+   * id; revoking it ends the access tokens made from it too.
+   */
+  private async replayedCode(codeId: string): Promise<never> {
+    await this.deps.tokens.revoke(codeId);
+    throw invalidGrant('the authorization code has already been used; the tokens it gave are revoked');
+  }
+
+  /**
+   * The spec's continuous refresh: every refresh gives a new access token and a new refresh
+   * token living another full lifetime (60 days by default), refreshable indefinitely. The old
+   * refresh token stops working at once (rotation); the grant and its earlier access tokens stay.
+   * `continuous_refresh` (for apps created before September 2025) is accepted: every Corkboard
+   * refresh token is continuous.
+   */
   private async refresh(app: AppRow, body: TokenRequestBody): Promise<TokenResponse> {
     const refreshToken = text(body.refresh_token);
     if (!refreshToken) throw invalidField('refresh_token', 'is required');
+    const continuous = body.continuous_refresh;
+    if (
+      continuous !== undefined &&
+      continuous !== 'true' &&
+      continuous !== 'false' &&
+      typeof continuous !== 'boolean'
+    )
+      throw invalidField('continuous_refresh', 'must be true or false');
     const row = await this.deps.tokens.find(refreshToken);
     if (!row || row.kind !== 'refresh' || row.appId !== app.id)
       throw invalidGrant('the refresh token is invalid');
@@ -283,22 +313,23 @@ export class OAuthService {
         throw invalidField('scope', `may only narrow the granted scopes (not granted: ${extra.join(', ')})`);
       scopes = parsed.scopes;
     }
+    const rotated = await this.deps.tokens.rotateRefresh(row.id, refreshToken);
+    if (!rotated) throw invalidGrant('the refresh token has already been used');
     const access = await this.deps.tokens.issue({
       userId: row.userId,
       appId: app.id,
       scopes,
       refreshTokenId: row.id,
     });
-    const refreshExpiresAt = await this.deps.tokens.renewRefresh(row.id);
     return {
       response_type: 'refresh_token',
       access_token: access.token,
       token_type: 'bearer',
       expires_in: this.secondsUntil(access.expiresAt),
       scope: scopes.join(','),
-      refresh_token: refreshToken,
-      refresh_token_expires_in: this.secondsUntil(refreshExpiresAt),
-      refresh_token_expires_at: Math.floor(Date.parse(refreshExpiresAt) / 1000),
+      refresh_token: rotated.token,
+      refresh_token_expires_in: this.secondsUntil(rotated.expiresAt),
+      refresh_token_expires_at: Math.floor(Date.parse(rotated.expiresAt) / 1000),
     };
   }
 

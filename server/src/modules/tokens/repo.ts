@@ -150,8 +150,16 @@ export class TokensRepo {
     await this.db.updateTable('access_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
   }
 
-  async renew(id: string, expiresAt: string): Promise<void> {
-    await this.db.updateTable('access_tokens').set({ expires_at: expiresAt }).where('id', '=', id).execute();
+  /** Gives a live token a new hash and expiry if it still has `oldHash`; false when it had not. */
+  async rekey(id: string, oldHash: string, newHash: string, expiresAt: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('access_tokens')
+      .set({ token_hash: newHash, expires_at: expiresAt })
+      .where('id', '=', id)
+      .where('token_hash', '=', oldHash)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async revoke(id: string, at: string): Promise<boolean> {

@@ -148,9 +148,11 @@ export class TokensService {
     ttlSeconds?: number;
     /** For access tokens made from a refresh token (or with it, in one grant). */
     refreshTokenId?: string | null;
+    /** The row id to use (an id from the same generator, e.g. the authorization code's). */
+    id?: string;
   }): Promise<IssuedToken> {
     const kind = input.kind ?? 'access';
-    const id = this.ids.next();
+    const id = input.id ?? this.ids.next();
     const prefix = displayPrefix(kind, id);
     const token = prefix + randomBytes(32).toString('base64url');
     const now = new Date();
@@ -170,14 +172,20 @@ export class TokensService {
     return { id, token, prefix, expiresAt, scopes: input.scopes };
   }
 
-  /** A refresh token and an access token tied to it: revoking the refresh token ends both. */
+  /**
+   * A refresh token and an access token tied to it: revoking the refresh token ends both.
+   * `grantId` names the refresh token's row (the OAuth service passes the authorization code's
+   * id, so a replayed code can revoke exactly the tokens it gave).
+   */
   async issueGrant(input: {
     userId: string;
     appId: string;
     scopes: Scope[];
+    grantId?: string;
   }): Promise<{ access: IssuedToken; refresh: IssuedToken }> {
-    const refresh = await this.issue({ ...input, kind: 'refresh' });
-    const access = await this.issue({ ...input, kind: 'access', refreshTokenId: refresh.id });
+    const { grantId, ...owner } = input;
+    const refresh = await this.issue({ ...owner, kind: 'refresh', id: grantId });
+    const access = await this.issue({ ...owner, kind: 'access', refreshTokenId: refresh.id });
     return { access, refresh };
   }
 
@@ -260,11 +268,17 @@ export class TokensService {
     return { ...row, expired: Date.parse(row.expiresAt) <= Date.now() };
   }
 
-  /** Continuous refresh: a used refresh token lives another full lifetime from now. */
-  async renewRefresh(tokenId: string): Promise<string> {
+  /**
+   * Continuous refresh with rotation: the refresh token `token` (row `tokenId`) is replaced by a
+   * new secret for the same grant, living a full lifetime from now; the old string stops working
+   * at once. The grant's row, and so the access tokens made from it, stay the same. Null when
+   * the token was rotated or revoked meanwhile (two refreshes racing: only one wins).
+   */
+  async rotateRefresh(tokenId: string, token: string): Promise<{ token: string; expiresAt: string } | null> {
+    const next = displayPrefix('refresh', tokenId) + randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.refreshTtlSeconds * 1000).toISOString();
-    await this.repo.renew(tokenId, expiresAt);
-    return expiresAt;
+    const rotated = await this.repo.rekey(tokenId, hashToken(token), hashToken(next), expiresAt);
+    return rotated ? { token: next, expiresAt } : null;
   }
 
   get refreshLifetimeSeconds(): number {

@@ -5,14 +5,15 @@ import { ApiError, apiGet, apiSend, messageOf } from '../../api/client';
 import {
   appKey,
   formatTime,
-  SCOPES,
   useDeveloperApp,
   type AppToken,
   type AppWithSecret,
   type DeveloperApp,
   type GeneratedToken,
 } from '../../api/developer';
+import { useScopes } from '../../api/oauth';
 import { FormError } from '../../components/AuthCard';
+import { ScopePicker } from '../../components/ScopePicker';
 import { Empty, ErrorMessage, Loading } from '../../components/States';
 import { CopyButton, ShownOnce, SignedInOnly, StatusBadge } from './common';
 import { SandboxSettingsPanel } from './SandboxSettings';
@@ -148,8 +149,7 @@ function GenerateToken({ app }: { app: DeveloperApp }) {
     mutationFn: () => apiSend<GeneratedToken>('POST', `/api/developer/apps/${app.id}/tokens`, { scopes }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['developer-tokens', app.id] }),
   });
-  const toggle = (scope: string, on: boolean) =>
-    setScopes((current) => (on ? [...current, scope] : current.filter((s) => s !== scope)));
+  const catalog = useScopes();
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     if (scopes.length === 0) {
@@ -165,25 +165,28 @@ function GenerateToken({ app }: { app: DeveloperApp }) {
       <h2 id="generate-heading">Generate token</h2>
       {!approved && <p className="muted">Tokens can be generated once the app is approved.</p>}
       <form onSubmit={onSubmit} noValidate>
-        <fieldset className="scope-grid" aria-describedby={scopeError ? 'scope-error' : undefined}>
-          <legend>Scopes</legend>
-          {SCOPES.map((scope) => (
-            <label key={scope} className="checkbox">
-              <input
-                type="checkbox"
-                checked={scopes.includes(scope)}
-                onChange={(e) => toggle(scope, e.target.checked)}
-              />
-              {scope}
-            </label>
-          ))}
-        </fieldset>
-        {scopeError && (
-          <p id="scope-error" className="field-error" role="alert">
-            {scopeError}
-          </p>
+        {catalog.isPending ? (
+          <Loading label="Loading scopes…" />
+        ) : catalog.isError ? (
+          <ErrorMessage
+            title="Could not load the scopes"
+            error={catalog.error}
+            retry={() => void catalog.refetch()}
+          />
+        ) : (
+          <ScopePicker
+            legend="Scopes"
+            scopes={catalog.data}
+            selected={scopes}
+            onChange={setScopes}
+            error={scopeError}
+          />
         )}
-        <button type="submit" className="button button-generate" disabled={!approved || generate.isPending}>
+        <button
+          type="submit"
+          className="button button-generate"
+          disabled={!approved || !catalog.isSuccess || generate.isPending}
+        >
           {generate.isPending ? 'Generating…' : 'Generate token'}
         </button>
       </form>
