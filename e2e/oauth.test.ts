@@ -1,66 +1,37 @@
-import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  horizontalOverflow,
-  launchBrowser,
-  newContext,
-  PHONE,
-  screenshot,
-  seriousAccessibilityViolations,
-} from './helpers/browser.js';
-import { browserMissingReason, ROOT } from './helpers/environment.js';
+import { launchBrowser, newContext, PHONE, screenshot } from './helpers/browser.js';
+import { browserMissingReason } from './helpers/environment.js';
+import { corkboardCli, expectAccessible, signUpAs } from './helpers/people.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 
 const skip = browserMissingReason() !== null;
 const USERNAME = 'olivia';
+/** The password signUpAs (e2e/helpers/people.ts) gives every account. */
 const PASSWORD = 'a long enough password';
 /** The app's name holds markup: the consent page must show it as text. */
 const APP_NAME = 'Pin <b>Pal</b> & Co';
-
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
-}
 
 /** `corkboard apps create … --approve` against the running server's data folder, as an operator would. */
 async function createApp(
   server: RunningServer,
   redirectUri: string,
 ): Promise<{ clientId: string; secret: string }> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [
-      path.join(ROOT, 'server/dist/main.js'),
-      'apps',
-      'create',
-      '--owner',
-      USERNAME,
-      '--name',
-      APP_NAME,
-      '--website',
-      'https://pinpal.example/',
-      '--redirect-uri',
-      redirectUri,
-      '--approve',
-    ],
-    {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? os.tmpdir(),
-        DATA_DIR: server.dataDir,
-        PUBLIC_URL: server.url,
-        SEED_DEMO: 'false',
-        LOG_LEVEL: 'warn',
-      },
-    },
-  );
+  const stdout = await corkboardCli(server, [
+    'apps',
+    'create',
+    '--owner',
+    USERNAME,
+    '--name',
+    APP_NAME,
+    '--website',
+    'https://pinpal.example/',
+    '--redirect-uri',
+    redirectUri,
+    '--approve',
+  ]);
   const created = JSON.parse(stdout) as { client_id: string; client_secret: string; status: string };
   expect(created.status).toBe('APPROVED');
   return { clientId: created.client_id, secret: created.client_secret };
@@ -159,12 +130,7 @@ describe.skipIf(skip)('OAuth in the browser: a third-party app, the consent page
     // The account exists first (signed up in a browser that is then closed).
     const signUp = await newContext(browser, server.url);
     const page = await signUp.newPage();
-    await page.goto('/signup');
-    await page.getByLabel('Email').fill(`${USERNAME}@example.test`);
-    await page.getByLabel('Username').fill(USERNAME);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    await page.getByRole('button', { name: 'Log out' }).waitFor();
+    await signUpAs(page, USERNAME);
     await signUp.close();
     thirdParty = new ThirdParty(server.url);
     await thirdParty.start();

@@ -47,9 +47,12 @@ interface Plan {
   hits: CounterHit[];
 }
 
+/** Who a call counts against: a token's caller, or an app alone (the token endpoint, per client). */
+export type RateLimitCaller = Pick<AuthContext, 'appId' | 'userId' | 'tier'>;
+
 export class RateLimiter {
   private readonly windows: Record<AccessTier, Window[]>;
-  private readonly plans = new WeakMap<AuthContext, Map<string, Plan>>();
+  private readonly plans = new WeakMap<RateLimitCaller, Map<string, Plan>>();
   private lastWarning = 0;
 
   constructor(private readonly options: RateLimitOptions) {
@@ -71,7 +74,7 @@ export class RateLimiter {
   check(
     request: FastifyRequest,
     reply: FastifyReply,
-    auth: Pick<AuthContext, 'appId' | 'userId' | 'tier'>,
+    auth: RateLimitCaller,
     operationId: string,
   ): ApiError | undefined | Promise<ApiError | undefined> {
     const plan = this.planFor(auth, operationId);
@@ -90,7 +93,7 @@ export class RateLimiter {
    * The caller's counter keys for the operation's category. Built once per caller and operation:
    * a cached token hands back the same AuthContext for a while, so its calls reuse the keys.
    */
-  private planFor(auth: AuthContext, operationId: string): Plan {
+  private planFor(auth: RateLimitCaller, operationId: string): Plan {
     let plans = this.plans.get(auth);
     if (!plans) {
       plans = new Map();
