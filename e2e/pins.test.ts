@@ -151,6 +151,14 @@ describe.skipIf(skip)('pins and boards in the browser, as a new user', () => {
     );
     await small.goto('/');
     await small.getByRole('link', { name: 'Orange sunset' }).first().waitFor();
+    // The feed's first page came from the preload announced with the page, not a second request.
+    const feedRequests = await small.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((entry) => new URL(entry.name).pathname === '/api/feed')
+        .map((entry) => (entry as PerformanceResourceTiming).initiatorType),
+    );
+    expect(feedRequests).toEqual(['link']);
     // Cards on screen for a second are reported to the analytics beacon, which accepts them.
     const reported = await beacon;
     const sent = JSON.parse(reported.request().postData()!) as {

@@ -4,6 +4,9 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { ApiError } from './api/client';
 import { Layout } from './components/Layout';
 import { Loading, RouteError } from './components/States';
+// The home page is where most visits start: in the main bundle, so its code does not wait
+// for the app to start before loading (the other pages stay lazy).
+import Home from './pages/Home';
 
 /** Each page is its own chunk, loaded when first visited: the home page ships only what it needs. */
 const page = (load: () => Promise<{ default: ComponentType }>) => async () => ({
@@ -16,7 +19,7 @@ const router = createBrowserRouter([
     errorElement: <RouteError />,
     hydrateFallbackElement: <Loading label="Loading Corkboard…" />,
     children: [
-      { index: true, lazy: page(() => import('./pages/Home')) },
+      { index: true, Component: Home },
       { path: 'login', lazy: page(() => import('./pages/Login')) },
       { path: 'signup', lazy: page(() => import('./pages/Signup')) },
       { path: 'forgot-password', lazy: page(() => import('./pages/ForgotPassword')) },

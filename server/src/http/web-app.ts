@@ -35,6 +35,15 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 
 /**
+ * The home page's first request for data (web/src/pages/Home.tsx → PinFeed asks for the first
+ * page of `/api/feed` as `/api/feed?`): announced with the page itself, so the browser fetches
+ * it while the JavaScript is still on its way instead of after it (largest contentful paint).
+ * `crossorigin=anonymous` gives the same-origin credentials mode the app's fetch uses, so the
+ * browser reuses the preloaded answer. Only `/` gets it: other pages would fetch it for nothing.
+ */
+export const HOME_FEED_PRELOAD = '</api/feed?>; rel=preload; as=fetch; crossorigin=anonymous';
+
+/**
  * Serves the built single-page app: the files of web/dist with long caching for hashed
  * assets, and index.html for every other GET outside the server's URL space (client routes
  * such as /pin/123). Without a build the server still starts and says how to make one.
@@ -78,6 +87,7 @@ export async function registerWebApp(app: App, distDir: string = DEFAULT_WEB_DIS
     // never end in a file extension.
     if (isServerPath(pathname) || pathname.startsWith('/assets/') || looksLikeFile(pathname))
       return reply.callNotFound();
+    if (pathname === '/') reply.header('link', HOME_FEED_PRELOAD);
     return reply.header('cache-control', REVALIDATE).sendFile('index.html');
   });
 }

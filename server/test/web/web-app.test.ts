@@ -41,6 +41,18 @@ describe('the built web app', () => {
     }
   });
 
+  it("announces the home feed's first page with the home page only, at a URL the API answers", async () => {
+    const home = await t.app.inject({ method: 'GET', url: '/' });
+    expect(home.headers.link).toBe('</api/feed?>; rel=preload; as=fetch; crossorigin=anonymous');
+    const feed = await t.app.inject({ method: 'GET', url: '/api/feed?' });
+    expect(feed.statusCode).toBe(200);
+    expect(feed.json()).toHaveProperty('items');
+    for (const url of ['/pin/123', '/user/alice', '/board/9']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.headers.link, url).toBeUndefined();
+    }
+  });
+
   it('serves hashed assets with a year of caching and other files revalidated', async () => {
     const asset = await t.app.inject({ method: 'GET', url: '/assets/index-abc123.js' });
     expect(asset.statusCode).toBe(200);
