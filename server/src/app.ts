@@ -290,6 +290,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     repo: new AnalyticsQueryRepo(database),
     accounts,
     pins,
+    ingest: analyticsIngest,
     now: () => clock.now(),
   });
   const analyticsControl = new AnalyticsControlService({

@@ -1,5 +1,6 @@
 import { ApiError, notFound } from '../../lib/errors.js';
 import type { AccountsService } from '../accounts/service.js';
+import type { AnalyticsIngestService } from './ingest-service.js';
 import type { PinRow } from '../pins/repo.js';
 import type { PinsService } from '../pins/service.js';
 import { visibleBoardsFor, type Viewer } from '../visibility/policy.js';
@@ -242,12 +243,31 @@ export class AnalyticsQueryService {
       repo: AnalyticsQueryRepo;
       accounts: Pick<AccountsService, 'getById'>;
       pins: Pick<PinsService, 'get' | 'getMany'>;
+      /**
+       * This process's ingestion: live events (beacon, /r/ redirect, saves) wait in its buffer
+       * until the next flush; a read writes them first, so it answers with every event accepted
+       * before it began (see caughtUp).
+       */
+      ingest?: Pick<AnalyticsIngestService, 'flush'>;
       now?: () => Date;
     },
   ) {}
 
   private now(): Date {
     return this.deps.now ? this.deps.now() : new Date();
+  }
+
+  /**
+   * Writes what this process's ingestion has queued (and waits for a write in progress), so an
+   * analytics answer includes every event the server accepted before the request: a visit
+   * followed by the owner opening the analytics page shows on that first load, not after the
+   * next flush (the page does not ask again on its own). Nothing new is written on the read
+   * path: the same batch would be written by the flush timer within ANALYTICS_FLUSH_MS. Never
+   * fails the read (a failed write keeps its events for the next flush). Events queued by other
+   * server processes are written by their own timers.
+   */
+  private async caughtUp(): Promise<void> {
+    await this.deps.ingest?.flush();
   }
 
   /** Today (UTC) as the date rules see it (the sandbox clock may set it). */
@@ -265,6 +285,7 @@ export class AnalyticsQueryService {
   /** user_account/analytics, read from the account's daily roll-up. */
   async accountAnalytics(viewer: Viewer, input: AccountAnalyticsInput): Promise<AccountAnalytics> {
     const user = await this.businessAccount(viewer, ANALYTICS_REFUSALS.account);
+    await this.caughtUp();
     const range = checkDayRange(input.startDate, input.endDate, this.now());
     const types = metricTypesOf(input.metricTypes, ACCOUNT_METRIC_TYPES);
     const plan = accountSplitPlan(input.splitField, input);
@@ -303,6 +324,7 @@ export class AnalyticsQueryService {
     await this.businessAccount(viewer, ANALYTICS_REFUSALS.pin);
     const range = checkDayRange(input.startDate, input.endDate, this.now());
     const pin = await this.ownPin(viewer, pinId, PIN_NOT_FOUND.pin);
+    await this.caughtUp();
     const results = await this.pinsAnalytics(viewer, [pin], range, input);
     return results.get(pin.id)!;
   }
@@ -322,6 +344,7 @@ export class AnalyticsQueryService {
       PIN_NOT_FOUND.multiPin,
       (pin) => pin.ownerId === viewer.userId,
     );
+    await this.caughtUp();
     return this.pinsAnalytics(viewer, pins, range, { ...input, splitField: 'NO_SPLIT' });
   }
 
@@ -412,6 +435,7 @@ export class AnalyticsQueryService {
       filters = formats.includes(onlyFormat) ? { ...filters, pinFormats: [onlyFormat] } : null;
     }
     const sortKey = sortKeyOf(input.sortBy);
+    await this.caughtUp();
     const columns: MetricColumn[] = [
       ...new Set([...columnsFor(types), ...sortKey.sumOf, ...(sortKey.dividedBy ? [sortKey.dividedBy] : [])]),
     ];
