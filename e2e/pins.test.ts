@@ -127,6 +127,12 @@ describe.skipIf(skip)('pins and boards in the browser, as a new user', () => {
     const dialog = saver.getByRole('dialog', { name: 'Save to board' });
     await dialog.getByRole('button', { name: '+ Create board' }).click();
     await dialog.getByLabel('New board name').fill('Evenings');
+    // Creating the board takes a moment (as on a busy server): Save, clicked meanwhile, must
+    // wait for the new board instead of saving to no board at all.
+    await saver.route('**/api/boards', async (route) => {
+      if (route.request().method() === 'POST') await new Promise((resolve) => setTimeout(resolve, 1000));
+      await route.continue();
+    });
     await dialog.getByRole('button', { name: 'Create board', exact: true }).click();
     await dialog.getByRole('button', { name: 'Save', exact: true }).click();
     await dialog.getByText('Saved.').waitFor();

@@ -8,14 +8,21 @@ import { splitError } from '../lib/form';
 import { charCount, Field } from './Field';
 import { ErrorMessage, Loading } from './States';
 
-/** Choose one of your boards, or make a new one on the spot. */
+/**
+ * Choose one of your boards, or make a new one on the spot. While a new board is being made,
+ * `onCreatingBoard(true)`: the form around the picker must not submit until the board exists
+ * and is chosen (`onChange` with its id comes first, then `onCreatingBoard(false)`), or a Save
+ * clicked meanwhile would go to no board at all.
+ */
 export function BoardPicker({
   value,
   onChange,
+  onCreatingBoard,
   error,
 }: {
   value: string;
   onChange: (boardId: string) => void;
+  onCreatingBoard?: (creating: boolean) => void;
   error?: string | null;
 }) {
   const boards = useMyBoards();
@@ -35,6 +42,7 @@ export function BoardPicker({
       return;
     }
     setBusy(true);
+    onCreatingBoard?.(true);
     setCreateError(null);
     try {
       const board = await apiSend<Board>('POST', '/api/boards', {
@@ -42,6 +50,8 @@ export function BoardPicker({
         privacy: secret ? 'SECRET' : 'PUBLIC',
       });
       queryClient.setQueryData<Board[]>(['my-boards'], (current) => [board, ...(current ?? [])]);
+      // A list fetch that started before the board existed would answer without it: ask again.
+      void queryClient.invalidateQueries({ queryKey: ['my-boards'] });
       onChange(board.id);
       setCreating(false);
       setName('');
@@ -50,6 +60,7 @@ export function BoardPicker({
       setCreateError(splitError(failure, ['name'] as const).fields.name ?? splitError(failure, []).form);
     } finally {
       setBusy(false);
+      onCreatingBoard?.(false);
     }
   };
 

@@ -53,6 +53,7 @@ function CreatePinForm({ limits, videoLimits }: { limits: Limits; videoLimits: V
   const [imageUrl, setImageUrl] = useState('');
   const [dragging, setDragging] = useState(false);
   const [boardId, setBoardId] = useState(params.get('board') ?? '');
+  const [creatingBoard, setCreatingBoard] = useState(false);
   const [sectionId, setSectionId] = useState('');
   const [text, setText] = useState({ title: '', description: '', link: '', alt_text: '' });
   const [errors, setErrors] = useState<SplitError<PinField>>({ fields: {}, form: null });
@@ -112,6 +113,7 @@ function CreatePinForm({ limits, videoLimits }: { limits: Limits; videoLimits: V
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (creatingBoard) return;
     const fields = check();
     setErrors({ fields, form: null });
     if (Object.keys(fields).length > 0 || overLimit) return;
@@ -277,6 +279,7 @@ function CreatePinForm({ limits, videoLimits }: { limits: Limits; videoLimits: V
               setBoardId(id);
               setSectionId('');
             }}
+            onCreatingBoard={setCreatingBoard}
             error={errors.fields.board}
           />
           {(sections.data?.items.length ?? 0) > 0 && (
@@ -353,7 +356,11 @@ function CreatePinForm({ limits, videoLimits }: { limits: Limits; videoLimits: V
             </div>
           )}
           <div className="row">
-            <button type="submit" className="button button-primary" disabled={busy || overLimit}>
+            <button
+              type="submit"
+              className="button button-primary"
+              disabled={busy || overLimit || creatingBoard}
+            >
               {busy ? 'Publishing…' : 'Publish'}
             </button>
             <Link to="/" className="button">

@@ -215,6 +215,7 @@ function Carousel({ pin, items }: { pin: Pin; items: NonNullable<Pin['media']['i
 
 function SaveDialog({ pin, open, onClose }: { pin: Pin; open: boolean; onClose: () => void }) {
   const [boardId, setBoardId] = useState('');
+  const [creatingBoard, setCreatingBoard] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const queryClient = useQueryClient();
   const save = useMutation({
@@ -225,6 +226,7 @@ function SaveDialog({ pin, open, onClose }: { pin: Pin; open: boolean; onClose: 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setError(null);
+    if (creatingBoard) return;
     if (!boardId) {
       setError('Choose a board to save to.');
       return;
@@ -250,8 +252,17 @@ function SaveDialog({ pin, open, onClose }: { pin: Pin; open: boolean; onClose: 
         </div>
       ) : (
         <form onSubmit={submit} noValidate>
-          <BoardPicker value={boardId} onChange={setBoardId} error={error} />
-          <button type="submit" className="button button-primary button-wide" disabled={save.isPending}>
+          <BoardPicker
+            value={boardId}
+            onChange={setBoardId}
+            onCreatingBoard={setCreatingBoard}
+            error={error}
+          />
+          <button
+            type="submit"
+            className="button button-primary button-wide"
+            disabled={save.isPending || creatingBoard}
+          >
             {save.isPending ? 'Saving…' : 'Save'}
           </button>
         </form>
