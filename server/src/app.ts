@@ -200,8 +200,6 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const boardsRepo = new BoardsRepo(database.db, database.fastReader);
   const sectionsRepo = new SectionsRepo(database.db);
   const pinsRepo = new PinsRepo(database.db, database.fastReader);
-  const boards = new BoardsService({ boardsRepo, ids, bookmarks, media });
-  const sections = new SectionsService({ sectionsRepo, boards, ids, bookmarks });
   const videoTools = new VideoTools({
     ffmpegPath: config.video.ffmpegPath,
     ffprobePath: config.video.ffprobePath,
@@ -218,6 +216,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     config,
     secret: await getOrCreateSecret(database.db, 'media_upload_secret'),
   });
+  const boards = new BoardsService({ boardsRepo, ids, bookmarks, media, videoUploads: mediaUploads });
+  const sections = new SectionsService({ sectionsRepo, boards, ids, bookmarks });
   const pins = new PinsService({ pinsRepo, boards, sectionsRepo, ids, bookmarks, media, mediaUploads });
   const websites = new WebsitesService({
     repo: new WebsitesRepo(database.db),
@@ -467,6 +467,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.addHook('onReady', async () => videoJobs.start());
   const mediaCleanup = new MediaCleanup({
     repo: mediaUploadsRepo,
+    uploads: mediaUploads,
     storage,
     dataDir: config.dataDir,
     failedRetentionDays: config.video.failedRetentionDays,

@@ -8,6 +8,7 @@ import { migration0006 } from './migrations/0006_app_sandbox_settings.js';
 import { migration0007 } from './migrations/0007_request_log_bodies.js';
 import { migration0008 } from './migrations/0008_analytics_pin_totals.js';
 import { migration0009 } from './migrations/0009_media_upload_pin.js';
+import { migration0010 } from './migrations/0010_media_upload_root.js';
 
 export interface Migration {
   name: string;
@@ -24,6 +25,7 @@ export const migrations: Migration[] = [
   migration0007,
   migration0008,
   migration0009,
+  migration0010,
 ];
 
 /**

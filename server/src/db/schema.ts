@@ -300,6 +300,8 @@ export interface MediaUploadsTable {
   updated_at: Timestamp;
   /** The pin made from this upload (migrations/0009_media_upload_pin.ts). */
   pin_id: Id | null;
+  /** That pin's media root, shared by its saves (migrations/0010_media_upload_root.ts). */
+  pin_media_root: Id | null;
 }
 
 /** Lifetime sums per account and pin (migrations/0008_analytics_pin_totals.ts). */

@@ -116,7 +116,7 @@ describe.skipIf(!hasFfmpeg)(`video upload cleanup and one pin per upload on ${TE
     fs.utimesSync(stale, twoDaysAgo, twoDaysAgo);
 
     const result = await t.app.mediaCleanup.run();
-    expect(result).toEqual({ expired: 1, failed: 1, tempFiles: 1 });
+    expect(result).toEqual({ expired: 1, failed: 1, tempFiles: 1, unused: 0 });
 
     for (const gone of [expired, oldFailure]) {
       const res = await client.api('GET', `/v5/media/${gone.media_id}`);
@@ -134,7 +134,7 @@ describe.skipIf(!hasFfmpeg)(`video upload cleanup and one pin per upload on ${TE
     const video = await fetch((await client.api('GET', `/v5/pins/${pin.body.id}`)).body.media.video_url);
     expect(video.status).toBe(200);
     // Nothing left to do: a second run deletes nothing.
-    expect(await t.app.mediaCleanup.run()).toEqual({ expired: 0, failed: 0, tempFiles: 0 });
+    expect(await t.app.mediaCleanup.run()).toEqual({ expired: 0, failed: 0, tempFiles: 0, unused: 0 });
   });
 
   it('runs by itself every interval once started', async () => {
@@ -143,6 +143,7 @@ describe.skipIf(!hasFfmpeg)(`video upload cleanup and one pin per upload on ${TE
     const repo = t.app.ctx.mediaUploads['deps'].repo;
     const cleanup = new MediaCleanup({
       repo,
+      uploads: t.app.ctx.mediaUploads,
       storage: t.app.ctx.mediaUploads['deps'].storage,
       dataDir: t.dataDir,
       failedRetentionDays: 3,

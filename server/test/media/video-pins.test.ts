@@ -108,6 +108,50 @@ describe.skipIf(!hasFfmpeg)('video pins over real HTTP', () => {
     expect(regular.body.items.map((p: { id: string }) => p.id)).not.toContain(pin.id);
   });
 
+  it('keeps the video while a save of its pin is left, and deletes it with the last one', async () => {
+    const registered = await uploadedVideo();
+    expect(await client.settled(registered.media_id)).toEqual({ status: 'succeeded', reason: null });
+    const created = await client.api('POST', '/v5/pins', {
+      board_id: boardId,
+      media_source: { source_type: 'video_id', media_id: registered.media_id },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const videoUrl: string = created.body.media.video_url;
+    const otherBoard = (await t.factories.board({ owner })).id;
+    const saved = await client.api('POST', `/v5/pins/${created.body.id}/save`, { board_id: otherBoard });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+
+    // The pin goes; its save still shows the video.
+    expect((await client.api('DELETE', `/v5/pins/${created.body.id}`)).status).toBe(204);
+    expect((await fetch(videoUrl)).status).toBe(200);
+    await client.media(registered.media_id);
+
+    // The board holding the save goes: nothing shows the video any more.
+    expect((await client.api('DELETE', `/v5/boards/${otherBoard}`)).status).toBe(204);
+    expect((await fetch(videoUrl)).status).toBe(404);
+    expect((await client.api('GET', `/v5/media/${registered.media_id}`)).status).toBe(404);
+    const uploadDir = path.join(t.config.dataDir, 'media', 'videos', registered.media_id.slice(-2));
+    expect(fs.existsSync(path.join(uploadDir, registered.media_id))).toBe(false);
+    // The cleanup job finds nothing left to do.
+    expect((await t.app.mediaCleanup.run()).unused).toBe(0);
+  });
+
+  it('deletes, in the cleanup job, the upload of a video pin whose files a delete left behind', async () => {
+    const registered = await uploadedVideo();
+    expect(await client.settled(registered.media_id)).toEqual({ status: 'succeeded', reason: null });
+    const created = await client.api('POST', '/v5/pins', {
+      board_id: boardId,
+      media_source: { source_type: 'video_id', media_id: registered.media_id },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    // The pin row goes without the service's delete path (a crash between commit and files).
+    await t.app.ctx.database.db.deleteFrom('pins').where('id', '=', created.body.id).execute();
+    await client.media(registered.media_id);
+    expect((await t.app.mediaCleanup.run()).unused).toBe(1);
+    expect((await client.api('GET', `/v5/media/${registered.media_id}`)).status).toBe(404);
+    expect((await fetch(created.body.media.video_url)).status).toBe(404);
+  });
+
   it('takes a file part without a filename and re-encodes a WebM video to MP4', async () => {
     const webm = fs.readFileSync(
       makeVideo(videoDir, 'clip-webm', { format: 'webm', width: 160, height: 120 }),

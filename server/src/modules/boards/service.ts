@@ -76,6 +76,8 @@ export class BoardsService {
       ids: IdGenerator;
       bookmarks: BookmarkCodec;
       media: MediaService;
+      /** Video uploads whose pins are all gone go with their media roots (MediaUploadsService). */
+      videoUploads?: { removeUnused(roots: readonly string[]): Promise<number> };
     },
   ) {}
 
@@ -223,7 +225,10 @@ export class BoardsService {
 
   /** Removes files of media roots no pin uses; after a commit, so failures only leak files. */
   async discardRoots(roots: string[]): Promise<void> {
+    if (roots.length === 0) return;
     await Promise.allSettled(roots.map((root) => this.deps.media.discardRoot(root)));
+    // A failure here leaves the upload to the cleanup job's next run.
+    await this.deps.videoUploads?.removeUnused(roots).catch(() => undefined);
   }
 
   /** Covers, thumbnails and counts for a page of boards, with one query for all their pins. */

@@ -9,7 +9,8 @@ export async function runMediaCleanupCommand(config: Config): Promise<number> {
     console.log(
       `Deleted ${result.expired} expired upload registration(s) without a file, ` +
         `${result.failed} failed upload(s) older than ${config.video.failedRetentionDays} day(s) ` +
-        `and ${result.tempFiles} leftover temporary file(s).`,
+        `${result.tempFiles} leftover temporary file(s) ` +
+        `and ${result.unused} upload(s) of deleted video pins.`,
     );
     return 0;
   } finally {

@@ -1,7 +1,8 @@
 /**
  * Cleans up video uploads that will never make a pin: registrations whose upload policy
  * expired without a file arriving (abandoned), and failed uploads older than a retention (kept
- * that long so media/get can still tell the client why). Rows and files both go: the upload's
+ * that long so media/get can still tell the client why); and uploads whose pin is deleted with
+ * every save of it (deletes remove those at once; this catches any a failure left behind). Rows and files both go: the upload's
  * files live under `videos/<shard>/<id>/`, and an upload cut off mid-stream leaves a temporary
  * file under DATA_DIR/tmp/uploads. Each server process runs it periodically (timer unref'd);
  * `corkboard media cleanup` runs it once. Two runs at once only try to delete the same things:
@@ -35,6 +36,8 @@ export interface CleanupResult {
   failed: number;
   /** Temporary upload files deleted. */
   tempFiles: number;
+  /** Uploads of video pins deleted with every save of them. */
+  unused: number;
 }
 
 /** Storage prefix holding every file of an upload (see uploadPrefix in uploads-service.ts). */
@@ -50,6 +53,8 @@ export class MediaCleanup {
   constructor(
     private readonly deps: {
       repo: MediaUploadsRepo;
+      /** Removes uploads whose pins are all gone (MediaUploadsService.removeUnused). */
+      uploads: { removeUnused(): Promise<number> };
       storage: MediaStorage;
       dataDir: string;
       /** Failed uploads are kept this many days (VIDEO_FAILED_RETENTION_DAYS). */
@@ -90,7 +95,7 @@ export class MediaCleanup {
   }
 
   private async cleanup(now: Date): Promise<CleanupResult> {
-    const result: CleanupResult = { expired: 0, failed: 0, tempFiles: 0 };
+    const result: CleanupResult = { expired: 0, failed: 0, tempFiles: 0, unused: 0 };
     const expiredBefore = new Date(now.getTime() - EXPIRED_GRACE_MS).toISOString();
     const failedBefore = new Date(now.getTime() - this.deps.failedRetentionDays * DAY_MS).toISOString();
     const seen = new Set<string>();
@@ -105,8 +110,9 @@ export class MediaCleanup {
       }
     }
     result.tempFiles = await this.removeTempFiles(now);
-    if (result.expired + result.failed + result.tempFiles > 0)
-      this.deps.log.info({ ...result }, 'media cleanup: deleted abandoned and failed video uploads');
+    result.unused = await this.deps.uploads.removeUnused();
+    if (result.expired + result.failed + result.tempFiles + result.unused > 0)
+      this.deps.log.info({ ...result }, 'media cleanup: deleted abandoned, failed and unused video uploads');
     return result;
   }
 

@@ -80,6 +80,12 @@ function toUpload(row: Selectable<MediaUploadsTable>): MediaUploadRow {
   };
 }
 
+/** An upload whose pin and saves are all deleted (see unusedTaken). */
+export interface UnusedUpload {
+  id: string;
+  mediaRoot: string;
+}
+
 export class MediaUploadsRepo {
   constructor(readonly db: Kysely<Database>) {}
 
@@ -229,10 +235,10 @@ export class MediaUploadsRepo {
    * pins/create takes a succeeded upload for a new pin: a compare-and-set on `pin_id`, so of
    * two pins/create with one media_id exactly one wins. False when another pin has it.
    */
-  async takeForPin(id: string, pinId: string): Promise<boolean> {
+  async takeForPin(id: string, pinId: string, mediaRoot: string): Promise<boolean> {
     const result = await this.db
       .updateTable('media_uploads')
-      .set({ pin_id: pinId })
+      .set({ pin_id: pinId, pin_media_root: mediaRoot })
       .where('id', '=', id)
       .where('status', '=', 'succeeded')
       .where('pin_id', 'is', null)
@@ -244,7 +250,7 @@ export class MediaUploadsRepo {
   async releaseFromPin(id: string, pinId: string): Promise<void> {
     await this.db
       .updateTable('media_uploads')
-      .set({ pin_id: null })
+      .set({ pin_id: null, pin_media_root: null })
       .where('id', '=', id)
       .where('pin_id', '=', pinId)
       .execute();
@@ -286,6 +292,37 @@ export class MediaUploadsRepo {
       .where('status', '=', upload.status)
       .where('updated_at', '=', upload.updatedAt)
       .where('pin_id', 'is', null)
+      .executeTakeFirst();
+    return BigInt(result.numDeletedRows) > 0n;
+  }
+
+  /**
+   * Uploads taken for a pin whose media root no pin has any more (the pin and every save of
+   * it are gone), oldest first; only those of `roots` when given.
+   */
+  async unusedTaken(limit: number, roots?: readonly string[]): Promise<UnusedUpload[]> {
+    if (roots && roots.length === 0) return [];
+    let query = this.db
+      .selectFrom('media_uploads as u')
+      .select(['u.id', 'u.pin_media_root'])
+      .where('u.pin_media_root', 'is not', null)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('pins as p').select('p.id').whereRef('p.media_root', '=', 'u.pin_media_root'))),
+      );
+    if (roots) query = query.where('u.pin_media_root', 'in', [...roots]);
+    const rows = await query.orderBy('u.id').limit(limit).execute();
+    return rows.map((row) => ({ id: idOf(row.id), mediaRoot: idOf(row.pin_media_root!) }));
+  }
+
+  /** Deletes an unused taken upload's row if no pin has its media root still. True when deleted. */
+  async deleteUnusedTaken(upload: UnusedUpload): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('media_uploads')
+      .where('id', '=', upload.id)
+      .where('pin_media_root', '=', upload.mediaRoot)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('pins').select('pins.id').where('pins.media_root', '=', upload.mediaRoot))),
+      )
       .executeTakeFirst();
     return BigInt(result.numDeletedRows) > 0n;
   }

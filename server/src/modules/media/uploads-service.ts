@@ -70,6 +70,9 @@ interface PolicyDocument {
   conditions: [{ key: string }, { 'x-amz-credential': string }, ['content-length-range', number, number]];
 }
 
+/** Unused uploads read per step by removeUnused. */
+const UNUSED_BATCH = 200;
+
 /** Storage prefix of an upload's files: `videos/<shard>/<id>/<128 random bits>`. */
 function uploadPrefix(id: string): string {
   return `${uploadFilesPrefix(id)}/${randomBytes(16).toString('hex')}`;
@@ -293,10 +296,30 @@ export class MediaUploadsService {
    * Takes the upload for the pin about to be made (one pin per upload): a compare-and-set, so
    * of two pins/create racing with one media_id the second is refused like a later one.
    */
-  async takeForPin(mediaId: string, pinId: string): Promise<void> {
-    if (await this.deps.repo.takeForPin(mediaId, pinId)) return;
+  async takeForPin(mediaId: string, pinId: string, mediaRoot: string): Promise<void> {
+    if (await this.deps.repo.takeForPin(mediaId, pinId, mediaRoot)) return;
     const upload = await this.deps.repo.findById(mediaId);
     throw mediaAlreadyUsed(upload?.pinId ?? null);
+  }
+
+  /**
+   * Deletes the uploads (row, then video files) of video pins that are gone with every save of
+   * them: after pins/delete and board or section deletes for the roots they freed, and from the
+   * cleanup job for all. Returns how many went.
+   */
+  async removeUnused(roots?: readonly string[]): Promise<number> {
+    let removed = 0;
+    const seen = new Set<string>();
+    for (;;) {
+      const batch = (await this.deps.repo.unusedTaken(UNUSED_BATCH, roots)).filter((u) => !seen.has(u.id));
+      if (batch.length === 0) return removed;
+      for (const upload of batch) {
+        seen.add(upload.id);
+        if (!(await this.deps.repo.deleteUnusedTaken(upload))) continue;
+        removed += 1;
+        await this.deps.storage.deletePrefix(uploadFilesPrefix(upload.id)).catch(() => undefined);
+      }
+    }
   }
 
   /** The pin was not made: its upload can make one again. */

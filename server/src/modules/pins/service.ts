@@ -391,7 +391,7 @@ export class PinsService {
     if (!mediaId) throw new Error('a video pin without its media upload');
     const pinId = this.deps.ids.next();
     try {
-      await this.deps.mediaUploads.takeForPin(mediaId, pinId);
+      await this.deps.mediaUploads.takeForPin(mediaId, pinId, media.root);
     } catch (error) {
       await this.deps.media.discardRoot(media.root).catch(() => undefined);
       throw error;
