@@ -9,6 +9,7 @@ import { migration0007 } from './migrations/0007_request_log_bodies.js';
 import { migration0008 } from './migrations/0008_analytics_pin_totals.js';
 import { migration0009 } from './migrations/0009_media_upload_pin.js';
 import { migration0010 } from './migrations/0010_media_upload_root.js';
+import { migration0011 } from './migrations/0011_refresh_token_reuse.js';
 
 export interface Migration {
   name: string;
@@ -26,6 +27,7 @@ export const migrations: Migration[] = [
   migration0008,
   migration0009,
   migration0010,
+  migration0011,
 ];
 
 /**

@@ -78,6 +78,10 @@ export interface AccessTokensTable {
   last_used_at: Timestamp | null;
   /** For an access token made by a refresh: the refresh token it came from. */
   refresh_token_id: Id | null;
+  /** A refresh token's secret before its last rotation (migrations/0011_refresh_token_reuse.ts). */
+  previous_hash: string | null;
+  /** When a refresh token was last rotated. */
+  rotated_at: Timestamp | null;
 }
 
 export interface BoardsTable {

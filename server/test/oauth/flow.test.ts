@@ -284,6 +284,40 @@ describe.runIf(referenceSpecAvailable())(`OAuth 2.0 over real HTTP on ${TEST_DAT
     });
   });
 
+  it('a spent refresh token presented again after the grace minute revokes the grant: its refresh and access tokens stop working', async () => {
+    const browser = new Browser();
+    const code = (await authorize(browser, { scope: 'user_accounts:read' })).get('code')!;
+    const first = await tokenCall({ grant_type: 'authorization_code', code, redirect_uri: callback.url });
+    const spent = String(first.body.refresh_token);
+    const refreshed = await tokenCall({ grant_type: 'refresh_token', refresh_token: spent });
+    expect(refreshed.status).toBe(200);
+    const current = String(refreshed.body.refresh_token);
+    const accessTokens = [String(first.body.access_token), String(refreshed.body.access_token)];
+    // A retry within the grace minute is refused and changes nothing.
+    expect(await tokenCall({ grant_type: 'refresh_token', refresh_token: spent })).toMatchObject({
+      status: 401,
+      body: { code: 2, message: expect.not.stringContaining('revoked') },
+    });
+    for (const access of accessTokens) expect((await api('/user_account', access)).status).toBe(200);
+
+    // Two minutes later the spent secret is a copy someone kept: the whole grant ends.
+    await t.app.ctx.database.db
+      .updateTable('access_tokens')
+      .set({ rotated_at: new Date(Date.now() - 120_000).toISOString() })
+      .where('kind', '=', 'refresh')
+      .where('rotated_at', 'is not', null)
+      .execute();
+    const replay = await tokenCall({ grant_type: 'refresh_token', refresh_token: spent });
+    expect(replay).toMatchObject({ status: 401, body: { code: 2 } });
+    expect(String(replay.body.message)).toContain('the grant is revoked');
+    expect(await tokenCall({ grant_type: 'refresh_token', refresh_token: current })).toMatchObject({
+      status: 401,
+      body: { code: 2 },
+    });
+    for (const access of accessTokens)
+      expect(await api('/user_account', access)).toMatchObject({ status: 401, body: { code: 2 } });
+  });
+
   it('each refresh gives a new working access token and a new refresh token with a full lifetime; the used one stops working; expired or revoked refresh tokens are refused', async () => {
     const browser = new Browser();
     const code = (await authorize(browser, { scope: 'boards:read,user_accounts:read' })).get('code')!;

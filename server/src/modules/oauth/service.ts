@@ -98,6 +98,12 @@ export function redirectWith(redirectUri: string, params: Record<string, string 
  * OAuth 2.0 as Pinterest runs it: the authorization-code flow (with optional PKCE S256), the
  * token endpoint's three grants, and revocation. Codes and tokens are stored only as hashes.
  */
+/**
+ * A spent refresh token presented this soon after its rotation is taken for a retry or a race,
+ * not a stolen copy: refused without revoking the grant.
+ */
+export const REFRESH_REUSE_GRACE_MS = 60_000;
+
 export class OAuthService {
   constructor(
     private readonly deps: {
@@ -299,6 +305,7 @@ export class OAuthService {
     )
       throw invalidField('continuous_refresh', 'must be true or false');
     const row = await this.deps.tokens.find(refreshToken);
+    if (!row) await this.refuseReplayedRefresh(app, refreshToken);
     if (!row || row.kind !== 'refresh' || row.appId !== app.id)
       throw invalidGrant('the refresh token is invalid');
     if (row.revokedAt !== null) throw invalidGrant('the refresh token has been revoked');
@@ -331,6 +338,25 @@ export class OAuthService {
       refresh_token_expires_in: this.secondsUntil(rotated.expiresAt),
       refresh_token_expires_at: Math.floor(Date.parse(rotated.expiresAt) / 1000),
     };
+  }
+
+  /**
+   * A refresh token secret spent by an earlier rotation, presented again. Within
+   * REFRESH_REUSE_GRACE_MS of the rotation it is a client's retry or two refreshes racing: refused,
+   * nothing else. Later, someone holds a copy of the grant's refresh token (the client and an
+   * attacker cannot both be refreshing it), so the grant is revoked with every access token made
+   * from it, and the user authorizes the app again.
+   */
+  private async refuseReplayedRefresh(app: AppRow, refreshToken: string): Promise<void> {
+    const grant = await this.deps.tokens.findRotatedRefresh(refreshToken);
+    if (!grant || grant.appId !== app.id) return;
+    const rotatedMs = grant.rotatedAt ? Date.parse(grant.rotatedAt) : 0;
+    if (Date.now() - rotatedMs < REFRESH_REUSE_GRACE_MS)
+      throw invalidGrant('the refresh token has already been used');
+    if (grant.revokedAt === null) await this.deps.tokens.revoke(grant.id);
+    throw invalidGrant(
+      'the refresh token has already been used; the grant is revoked, so the user must authorize the app again',
+    );
   }
 
   /** A pinc_ token acting as the app's owner, with the scopes asked for. */

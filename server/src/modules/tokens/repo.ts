@@ -123,6 +123,17 @@ export class TokensRepo {
     return { ...toToken(row), appStatus: row.app_status, appTier: row.app_tier };
   }
 
+  /** The refresh token whose secret before its last rotation had this hash. */
+  async findByPreviousHash(previousHash: string): Promise<(TokenRow & { rotatedAt: string | null }) | null> {
+    const row = await this.db
+      .selectFrom('access_tokens as t')
+      .select([...tokenColumns, 't.rotated_at'])
+      .where('t.previous_hash', '=', previousHash)
+      .where('t.kind', '=', 'refresh')
+      .executeTakeFirst();
+    return row ? { ...toToken(row), rotatedAt: row.rotated_at } : null;
+  }
+
   async findById(id: string): Promise<TokenRow | null> {
     const row = await this.db
       .selectFrom('access_tokens as t')
@@ -151,10 +162,10 @@ export class TokensRepo {
   }
 
   /** Gives a live token a new hash and expiry if it still has `oldHash`; false when it had not. */
-  async rekey(id: string, oldHash: string, newHash: string, expiresAt: string): Promise<boolean> {
+  async rekey(id: string, oldHash: string, newHash: string, expiresAt: string, at: string): Promise<boolean> {
     const result = await this.db
       .updateTable('access_tokens')
-      .set({ token_hash: newHash, expires_at: expiresAt })
+      .set({ token_hash: newHash, previous_hash: oldHash, rotated_at: at, expires_at: expiresAt })
       .where('id', '=', id)
       .where('token_hash', '=', oldHash)
       .where('revoked_at', 'is', null)

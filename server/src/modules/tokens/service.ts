@@ -269,6 +269,15 @@ export class TokensService {
   }
 
   /**
+   * The refresh token whose secret was `token` before its last rotation: a spent secret
+   * presented again. Null for anything else.
+   */
+  async findRotatedRefresh(token: string): Promise<(TokenRow & { rotatedAt: string | null }) | null> {
+    if (!/^pinr_[A-Za-z0-9_-]{10,100}$/.test(token)) return null;
+    return this.repo.findByPreviousHash(hashToken(token));
+  }
+
+  /**
    * Continuous refresh with rotation: the refresh token `token` (row `tokenId`) is replaced by a
    * new secret for the same grant, living a full lifetime from now; the old string stops working
    * at once. The grant's row, and so the access tokens made from it, stay the same. Null when
@@ -277,7 +286,13 @@ export class TokensService {
   async rotateRefresh(tokenId: string, token: string): Promise<{ token: string; expiresAt: string } | null> {
     const next = displayPrefix('refresh', tokenId) + randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.refreshTtlSeconds * 1000).toISOString();
-    const rotated = await this.repo.rekey(tokenId, hashToken(token), hashToken(next), expiresAt);
+    const rotated = await this.repo.rekey(
+      tokenId,
+      hashToken(token),
+      hashToken(next),
+      expiresAt,
+      new Date().toISOString(),
+    );
     return rotated ? { token: next, expiresAt } : null;
   }
 
