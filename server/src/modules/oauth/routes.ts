@@ -11,6 +11,8 @@ import { describeScopes } from '../tokens/scopes.js';
 import { presentAuthorization, type AuthorizationView } from './presenter.js';
 import type { AuthorizeParams, TokenRequestBody } from './service.js';
 
+const WEB_TAGS = ['web: oauth'];
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** The app a token-endpoint call authenticated as (HTTP Basic). */
@@ -122,34 +124,59 @@ export function registerOAuthRoutes(app: App, ctx: AppContext): void {
 
   for (const url of ['/oauth', '/oauth/']) app.get(url, showAuthorize);
 
-  app.get('/api/oauth/authorize', async (request, reply): Promise<AuthorizationView> => {
-    reply.header('cache-control', 'no-store');
-    const check = await oauth.checkAuthorize(authorizeParams(request.query));
-    if (check.kind === 'page_error') throw new ApiError(400, 1, check.message);
-    if (check.kind === 'redirect') return { status: 'redirect', redirect_url: check.location };
-    const user = request.session ? await ctx.accounts.getById(request.session.userId) : null;
-    return presentAuthorization(check.request, user ? { username: user.username } : null, (key) =>
-      ctx.media.urlFor(key),
-    );
-  });
+  app.get(
+    '/api/oauth/authorize',
+    {
+      schema: {
+        operationId: 'web/oauth/authorize',
+        tags: WEB_TAGS,
+        summary: 'The consent page: the app, the scopes in words and who is signed in',
+      },
+    },
+    async (request, reply): Promise<AuthorizationView> => {
+      reply.header('cache-control', 'no-store');
+      const check = await oauth.checkAuthorize(authorizeParams(request.query));
+      if (check.kind === 'page_error') throw new ApiError(400, 1, check.message);
+      if (check.kind === 'redirect') return { status: 'redirect', redirect_url: check.location };
+      const user = request.session ? await ctx.accounts.getById(request.session.userId) : null;
+      return presentAuthorization(check.request, user ? { username: user.username } : null, (key) =>
+        ctx.media.urlFor(key),
+      );
+    },
+  );
 
-  app.post('/api/oauth/consent', { schema: { body: ConsentBody } }, async (request, reply) => {
-    // Cancel needs nobody signed in (it is offered on the log-in step too); Allow does.
-    const allow = request.body.decision === 'allow';
-    const userId = allow ? requireSession(request).userId : null;
-    reply.header('cache-control', 'no-store');
-    const check = await oauth.checkAuthorize(authorizeParamsOf(request.body.query));
-    if (check.kind === 'page_error') throw new ApiError(400, 1, check.message);
-    if (check.kind === 'redirect') return { redirect_url: check.location };
-    if (userId === null) return { redirect_url: oauth.deny(check.request) };
-    return { redirect_url: await oauth.allow(userId, check.request, request.body.scopes) };
-  });
+  app.post(
+    '/api/oauth/consent',
+    {
+      schema: {
+        operationId: 'web/oauth/consent',
+        tags: WEB_TAGS,
+        summary: 'Allow or deny an app: the redirect back to it with a code or access_denied',
+        body: ConsentBody,
+      },
+    },
+    async (request, reply) => {
+      // Cancel needs nobody signed in (it is offered on the log-in step too); Allow does.
+      const allow = request.body.decision === 'allow';
+      const userId = allow ? requireSession(request).userId : null;
+      reply.header('cache-control', 'no-store');
+      const check = await oauth.checkAuthorize(authorizeParamsOf(request.body.query));
+      if (check.kind === 'page_error') throw new ApiError(400, 1, check.message);
+      if (check.kind === 'redirect') return { redirect_url: check.location };
+      if (userId === null) return { redirect_url: oauth.deny(check.request) };
+      return { redirect_url: await oauth.allow(userId, check.request, request.body.scopes) };
+    },
+  );
 
   /** Every scope with its words, for the scope pickers (consent page, Generate token). */
-  app.get('/api/scopes', async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=3600');
-    return { items: describeScopes() };
-  });
+  app.get(
+    '/api/scopes',
+    { schema: { operationId: 'web/scopes', tags: WEB_TAGS, summary: 'Every OAuth scope, in words' } },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=3600');
+      return { items: describeScopes() };
+    },
+  );
 
   /** HTTP Basic client authentication before the body is looked at: 401 code 2 when wrong. */
   const authenticateClient = async (request: FastifyRequest) => {
