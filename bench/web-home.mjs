@@ -1,11 +1,11 @@
 /* global fetch, PerformanceObserver */
-// Home page in Debian's Chromium: largest contentful paint and bytes transferred, median of 5
+// Home page in Debian's Chromium: largest contentful paint and bytes transferred, median of 7
 // cold loads, against the built server on loopback with the demo seed (about 60 pins).
 // Baseline, measured in the same run, loads alternating with the app's: a static HTML page
 // (no JavaScript) showing the same 50 feed pins with the same image files, lazy and eager
 // alike, so the difference is what the single-page app costs on top of the images.
 // Writes its block of bench/RESULTS.md (between the issue-6 markers).
-// Usage: npm run build && node bench/web-home.mjs [--loads=5]
+// Usage: npm run build && node bench/web-home.mjs [--loads=7]
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const loads = Number(process.argv.find((a) => a.startsWith('--loads='))?.split('=')[1] ?? 5);
+const loads = Number(process.argv.find((a) => a.startsWith('--loads='))?.split('=')[1] ?? 7);
 
 const port = await new Promise((resolve) => {
   const probe = net.createServer().listen(0, '127.0.0.1', () => {
@@ -97,10 +97,11 @@ async function coldLoad(target) {
     let bytes = 0;
     let jsBytes = 0;
     const types = new Map();
-    cdp.on('Network.responseReceived', (e) => types.set(e.requestId, e.type));
+    // JavaScript by its MIME type: module preloads are not of resource type Script.
+    cdp.on('Network.responseReceived', (e) => types.set(e.requestId, e.response.mimeType));
     cdp.on('Network.loadingFinished', (e) => {
       bytes += e.encodedDataLength;
-      if (types.get(e.requestId) === 'Script') jsBytes += e.encodedDataLength;
+      if (/javascript/.test(types.get(e.requestId) ?? '')) jsBytes += e.encodedDataLength;
     });
     await page.goto(target, { waitUntil: 'networkidle' });
     const lcp = await page.evaluate(

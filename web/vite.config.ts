@@ -36,6 +36,43 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * main.tsx starts the app with `import('./root')` once the home page's first row is painted.
+ * index.html announces that chunk and the chunks it imports as module preloads, so the browser
+ * fetches and compiles them meanwhile, instead of only when the import runs.
+ */
+function preloadAppStart(): Plugin {
+  let base = '/';
+  return {
+    name: 'corkboard-preload-app-start',
+    apply: 'build',
+    configResolved(config) {
+      base = config.base;
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, { bundle, chunk }) {
+        if (!bundle || !chunk) return;
+        // The entry itself is loaded by its own script tag.
+        const files = new Set<string>([chunk.fileName]);
+        const visit = (fileName: string) => {
+          const imported = bundle[fileName];
+          if (imported?.type !== 'chunk' || files.has(fileName)) return;
+          files.add(fileName);
+          imported.imports.forEach(visit);
+        };
+        chunk.dynamicImports.forEach(visit);
+        files.delete(chunk.fileName);
+        return [...files].map((file) => ({
+          tag: 'link',
+          attrs: { rel: 'modulepreload', crossorigin: true, href: `${base}${file}` },
+          injectTo: 'head' as const,
+        }));
+      },
+    },
+  };
+}
+
 /** The server's URL space: the dev server (5173) forwards it to a running `npm start` on 8080. */
 const SERVER_PATHS = [
   '/v5',
@@ -52,7 +89,7 @@ const SERVER_PATHS = [
 const target = process.env.CORKBOARD_DEV_TARGET ?? 'http://localhost:8080';
 
 export default defineConfig({
-  plugins: [react(), precompress()],
+  plugins: [react(), preloadAppStart(), precompress()],
   server: {
     port: 5173,
     proxy: Object.fromEntries(SERVER_PATHS.map((prefix) => [prefix, { target, changeOrigin: false }])),

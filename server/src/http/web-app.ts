@@ -2,6 +2,10 @@ import fastifyStatic from '@fastify/static';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { homeFeedFirstPage, renderHomePage } from './home-page.js';
 import type { App } from './types.js';
 
 /** Where `npm run build` puts the web app (web/dist), from server/src/http or server/dist/http alike. */
@@ -33,15 +37,10 @@ export function isServerPath(pathname: string): boolean {
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** index.html and other unhashed files are revalidated on every load, so a deploy shows at once. */
 const REVALIDATE = 'no-cache';
+/** The home page holds the visitor's own feed page: never kept by a shared cache. */
+const PRIVATE_REVALIDATE = 'private, no-cache';
 
-/**
- * The home page's first request for data (web/src/pages/Home.tsx → PinFeed asks for the first
- * page of `/api/feed` as `/api/feed?`): announced with the page itself, so the browser fetches
- * it while the JavaScript is still on its way instead of after it (largest contentful paint).
- * `crossorigin=anonymous` gives the same-origin credentials mode the app's fetch uses, so the
- * browser reuses the preloaded answer. Only `/` gets it: other pages would fetch it for nothing.
- */
-export const HOME_FEED_PRELOAD = '</api/feed?>; rel=preload; as=fetch; crossorigin=anonymous';
+const gzip = promisify(zlib.gzip);
 
 /**
  * Serves the built single-page app: the files of web/dist with long caching for hashed
@@ -66,6 +65,10 @@ export async function registerWebApp(app: App, distDir: string = DEFAULT_WEB_DIS
     return;
   }
 
+  // Read once: the home page is index.html with the first feed page put in (http/home-page.ts).
+  // A new build needs a restart anyway, since the static routes are listed at start.
+  const indexHtml = fs.readFileSync(indexFile, 'utf8');
+
   await app.register(fastifyStatic, {
     root: distDir,
     prefix: '/',
@@ -87,9 +90,35 @@ export async function registerWebApp(app: App, distDir: string = DEFAULT_WEB_DIS
     // never end in a file extension.
     if (isServerPath(pathname) || pathname.startsWith('/assets/') || looksLikeFile(pathname))
       return reply.callNotFound();
-    if (pathname === '/') reply.header('link', HOME_FEED_PRELOAD);
+    if (pathname === '/') {
+      const home = await homePage(app, request, indexHtml);
+      if (home !== null) return sendHtml(request, reply, home);
+    }
     return reply.header('cache-control', REVALIDATE).sendFile('index.html');
   });
+}
+
+/**
+ * index.html with the visitor's first feed page in it, or null to send index.html as it is:
+ * if the feed cannot be read now, the app fetches it itself and shows the error there.
+ */
+async function homePage(app: App, request: FastifyRequest, indexHtml: string): Promise<string | null> {
+  try {
+    return renderHomePage(indexHtml, await homeFeedFirstPage(app.ctx, request));
+  } catch (error) {
+    request.log.warn({ err: error }, 'The home page is sent without its first feed page.');
+    return null;
+  }
+}
+
+/** A page made for this visitor: not cached by anyone else, gzipped when the browser accepts it. */
+async function sendHtml(request: FastifyRequest, reply: FastifyReply, html: string): Promise<FastifyReply> {
+  reply
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', PRIVATE_REVALIDATE)
+    .header('vary', 'accept-encoding, cookie');
+  if (!/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.send(html);
+  return reply.header('content-encoding', 'gzip').send(await gzip(html));
 }
 
 function looksLikeFile(pathname: string): boolean {

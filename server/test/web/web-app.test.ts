@@ -31,26 +31,28 @@ describe('the built web app', () => {
     fs.rmSync(dist, { recursive: true, force: true });
   });
 
-  it('serves index.html at / and for client routes, revalidated on every load', async () => {
-    for (const url of ['/', '/pin/123', '/board/9?x=1', '/user/alice', '/reset-password?token=abc', '/rx']) {
+  it('serves index.html for client routes, revalidated on every load', async () => {
+    for (const url of ['/pin/123', '/board/9?x=1', '/user/alice', '/reset-password?token=abc', '/rx']) {
       const res = await t.app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(200);
       expect(res.headers['content-type'], url).toMatch(/^text\/html/);
       expect(res.headers['cache-control'], url).toBe('no-cache');
       expect(res.body, url).toContain('<div id="root"></div>');
+      expect(res.body, url).not.toContain('home-feed');
     }
   });
 
-  it("announces the home feed's first page with the home page only, at a URL the API answers", async () => {
-    const home = await t.app.inject({ method: 'GET', url: '/' });
-    expect(home.headers.link).toBe('</api/feed?>; rel=preload; as=fetch; crossorigin=anonymous');
-    const feed = await t.app.inject({ method: 'GET', url: '/api/feed?' });
-    expect(feed.statusCode).toBe(200);
-    expect(feed.json()).toHaveProperty('items');
-    for (const url of ['/pin/123', '/user/alice', '/board/9']) {
-      const res = await t.app.inject({ method: 'GET', url });
-      expect(res.headers.link, url).toBeUndefined();
-    }
+  it('serves / as index.html with the home feed in it, for this visitor only, and no preload', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['cache-control']).toBe('private, no-cache');
+    expect(res.headers.vary).toMatch(/cookie/);
+    expect(res.headers.link).toBeUndefined();
+    expect(res.body).toMatch(/^<!doctype html><title>Corkboard<\/title><div id="root">.*<\/div>/);
+    expect(res.body).toContain(
+      '<script type="application/json" id="home-feed">{"items":[],"bookmark":null}</script>',
+    );
   });
 
   it('serves hashed assets with a year of caching and other files revalidated', async () => {

@@ -39,7 +39,9 @@ export function PinCard({
             height={placement.imageHeight}
             loading={eager ? 'eager' : 'lazy'}
             fetchPriority={eager ? 'high' : undefined}
-            decoding="async"
+            // The first cards replace the server's first row (PinFeedFirstRow.css) with the same
+            // images: decoded with the frame, not after it, so they never blink.
+            decoding={eager ? undefined : 'async'}
           />
         )}
         {video && (

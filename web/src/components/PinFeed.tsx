@@ -11,18 +11,22 @@ const EAGER_CARDS = 6;
 
 /**
  * A masonry grid of pins from a paginated `/api/…` list, loading the next page by bookmark
- * when the end of the grid nears the screen (or on the "Load more" button).
+ * when the end of the grid nears the screen (or on the "Load more" button). `firstPage`, when
+ * given, is that list's first page as the server already sent it (the home page's, inlined in
+ * the HTML): shown at once instead of being fetched again.
  */
 export function PinFeed({
   path,
   queryKey,
   label,
   empty,
+  firstPage,
 }: {
   path: string;
   queryKey: readonly unknown[];
   label: string;
   empty: ReactNode;
+  firstPage?: Page<Pin>;
 }) {
   const feed = useInfiniteQuery({
     queryKey,
@@ -32,6 +36,9 @@ export function PinFeed({
       ),
     initialPageParam: '',
     getNextPageParam: (last) => last.bookmark ?? undefined,
+    // Used only while nothing is cached for the key; just fetched, so not asked for again now.
+    initialData: firstPage && { pages: [firstPage], pageParams: [''] },
+    refetchOnMount: !firstPage,
   });
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isError } = feed;
