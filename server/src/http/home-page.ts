@@ -147,7 +147,7 @@ function staticCard(pin: PresentedPin, index: number): string {
   const image = cardImage(pin);
   const alt = pin.alt_text ?? (pin.title ? '' : 'Untitled pin');
   const img = image
-    ? `<img src="${escapeHtml(image.url)}"${image.srcset ? ` srcset="${escapeHtml(image.srcset)}" sizes="${COLUMN_SIZES}"` : ''} alt="${escapeHtml(alt)}" width="${image.width}" height="${image.height}" loading="eager"${index < HIGH_PRIORITY_CARDS ? ' fetchpriority="high"' : ''}>`
+    ? `<img src="${escapeHtml(image.url)}"${image.srcset ? ` srcset="${escapeHtml(image.srcset)}" sizes="${COLUMN_SIZES}"` : ''} alt="${escapeHtml(alt)}" width="${image.width}" height="${image.height}" loading="eager" elementtiming="feed-first-row"${index < HIGH_PRIORITY_CARDS ? ' fetchpriority="high"' : ''}>`
     : '';
   return (
     `<li><a class="pin-card" href="/pin/${encodeURIComponent(pin.id)}">` +
