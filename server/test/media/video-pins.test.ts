@@ -44,6 +44,18 @@ describe.skipIf(!hasFfmpeg)('video pins over real HTTP', () => {
     return registered;
   }
 
+  /** A processed upload and the video pin made from it. */
+  async function videoPin() {
+    const registered = await uploadedVideo();
+    expect(await client.settled(registered.media_id)).toEqual({ status: 'succeeded', reason: null });
+    const created = await client.api('POST', '/v5/pins', {
+      board_id: boardId,
+      media_source: { source_type: 'video_id', media_id: registered.media_id },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    return { registered, created };
+  }
+
   it('registers an upload with a signed policy and reports it registered', async () => {
     const registered = await client.register();
     expect(registered.media_type).toBe('video');
@@ -109,13 +121,7 @@ describe.skipIf(!hasFfmpeg)('video pins over real HTTP', () => {
   });
 
   it('keeps the video while a save of its pin is left, and deletes it with the last one', async () => {
-    const registered = await uploadedVideo();
-    expect(await client.settled(registered.media_id)).toEqual({ status: 'succeeded', reason: null });
-    const created = await client.api('POST', '/v5/pins', {
-      board_id: boardId,
-      media_source: { source_type: 'video_id', media_id: registered.media_id },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const { registered, created } = await videoPin();
     const videoUrl: string = created.body.media.video_url;
     const otherBoard = (await t.factories.board({ owner })).id;
     const saved = await client.api('POST', `/v5/pins/${created.body.id}/save`, { board_id: otherBoard });
@@ -137,13 +143,7 @@ describe.skipIf(!hasFfmpeg)('video pins over real HTTP', () => {
   });
 
   it('deletes, in the cleanup job, the upload of a video pin whose files a delete left behind', async () => {
-    const registered = await uploadedVideo();
-    expect(await client.settled(registered.media_id)).toEqual({ status: 'succeeded', reason: null });
-    const created = await client.api('POST', '/v5/pins', {
-      board_id: boardId,
-      media_source: { source_type: 'video_id', media_id: registered.media_id },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const { registered, created } = await videoPin();
     // The pin row goes without the service's delete path (a crash between commit and files).
     await t.app.ctx.database.db.deleteFrom('pins').where('id', '=', created.body.id).execute();
     await client.media(registered.media_id);
