@@ -16,6 +16,8 @@ import {
   PinSaveSchema,
   PinSchema,
   PinUpdateSchema,
+  pinCreateInput,
+  pinUpdateInput,
 } from './schemas.js';
 
 const tags = ['pins'];
@@ -41,19 +43,7 @@ export function registerPinRoutes(app: App, ctx: AppContext): void {
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const body = request.body;
-      const pin = await ctx.pins.create(caller, {
-        boardId: body.board_id,
-        boardSectionId: body.board_section_id,
-        title: body.title,
-        description: body.description,
-        link: body.link,
-        altText: body.alt_text,
-        dominantColor: body.dominant_color,
-        parentPinId: body.parent_pin_id,
-        mediaSource: body.media_source,
-        appId: caller.appId,
-      });
+      const pin = await ctx.pins.create(caller, pinCreateInput(request.body, caller.appId));
       return reply.status(201).send(presentPin(pin, { viewerId: caller.userId, urlFor }));
     },
   );
@@ -147,16 +137,7 @@ export function registerPinRoutes(app: App, ctx: AppContext): void {
     },
     async (request) => {
       const caller = callerOf(request);
-      const body = request.body;
-      const pin = await ctx.pins.update(caller, request.params.pin_id, {
-        title: body.title,
-        description: body.description,
-        link: body.link,
-        altText: body.alt_text,
-        boardId: body.board_id,
-        boardSectionId: body.board_section_id,
-        carouselSlots: body.carousel_slots,
-      });
+      const pin = await ctx.pins.update(caller, request.params.pin_id, pinUpdateInput(request.body));
       return presentPin(pin, { viewerId: caller.userId, urlFor });
     },
   );

@@ -1,6 +1,7 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { IdString, Nullable } from '../../http/schema-helpers.js';
 import { BoardOwnerSchema, StringEnum } from '../boards/schemas.js';
+import type { PinCreateInput, PinUpdateInput } from './service.js';
 
 export const CREATIVE_TYPES = [
   'REGULAR',
@@ -251,3 +252,32 @@ export const CreativeTypesQuery = {
     }),
   ),
 };
+
+/** pins/create's body as the service takes it (the /v5 operation and the web app's route alike). */
+export function pinCreateInput(body: Static<typeof PinCreateSchema>, appId?: string): PinCreateInput {
+  return {
+    boardId: body.board_id,
+    boardSectionId: body.board_section_id,
+    title: body.title,
+    description: body.description,
+    link: body.link,
+    altText: body.alt_text,
+    dominantColor: body.dominant_color,
+    parentPinId: body.parent_pin_id,
+    mediaSource: body.media_source,
+    ...(appId !== undefined ? { appId } : {}),
+  };
+}
+
+/** pins/update's body as the service takes it. */
+export function pinUpdateInput(body: Static<typeof PinUpdateSchema>): PinUpdateInput {
+  return {
+    title: body.title,
+    description: body.description,
+    link: body.link,
+    altText: body.alt_text,
+    boardId: body.board_id,
+    boardSectionId: body.board_section_id,
+    carouselSlots: body.carousel_slots,
+  };
+}

@@ -9,7 +9,15 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../accounts/passwords.
 import { USERNAME_PATTERN } from '../accounts/service.js';
 import { BOARD_DESCRIPTION_MAX, BOARD_NAME_MAX } from '../boards/service.js';
 import { presentPin } from './presenter.js';
-import { PinCreateSchema, PinIdParams, PinSaveSchema, PinSchema, PinUpdateSchema } from './schemas.js';
+import {
+  PinCreateSchema,
+  PinIdParams,
+  PinSaveSchema,
+  PinSchema,
+  PinUpdateSchema,
+  pinCreateInput,
+  pinUpdateInput,
+} from './schemas.js';
 import { PIN_LIMITS } from './service.js';
 
 const tags = ['web: pins'];
@@ -140,18 +148,7 @@ export function registerPinWebRoutes(app: App, ctx: AppContext): void {
     },
     async (request, reply) => {
       const viewer = signedInViewerOf(request);
-      const body = request.body;
-      const pin = await ctx.pins.create(viewer, {
-        boardId: body.board_id,
-        boardSectionId: body.board_section_id,
-        title: body.title,
-        description: body.description,
-        link: body.link,
-        altText: body.alt_text,
-        dominantColor: body.dominant_color,
-        parentPinId: body.parent_pin_id,
-        mediaSource: body.media_source,
-      });
+      const pin = await ctx.pins.create(viewer, pinCreateInput(request.body));
       return reply.status(201).send(present(viewer.userId)(pin));
     },
   );
@@ -170,16 +167,7 @@ export function registerPinWebRoutes(app: App, ctx: AppContext): void {
     },
     async (request) => {
       const viewer = signedInViewerOf(request);
-      const body = request.body;
-      const pin = await ctx.pins.update(viewer, request.params.pin_id, {
-        title: body.title,
-        description: body.description,
-        link: body.link,
-        altText: body.alt_text,
-        boardId: body.board_id,
-        boardSectionId: body.board_section_id,
-        carouselSlots: body.carousel_slots,
-      });
+      const pin = await ctx.pins.update(viewer, request.params.pin_id, pinUpdateInput(request.body));
       return present(viewer.userId)(pin);
     },
   );
