@@ -14,21 +14,26 @@ export const migration0010: Migration = {
   async up(db: Kysely<unknown>) {
     await sql`alter table media_uploads add column pin_media_root bigint`.execute(db);
     await sql`create index media_uploads_pin_media_root on media_uploads (pin_media_root)`.execute(db);
-    await sql`update media_uploads set pin_media_root = (select p.media_root from pins p where p.id = media_uploads.pin_id)
-      where pin_id is not null`.execute(db);
-    const orphans = await sql<{ id: string | number }>`
-      select id from media_uploads where pin_id is not null and pin_media_root is null`.execute(db);
-    for (const upload of orphans.rows) {
-      const id = String(upload.id);
-      if (!/^\d{1,19}$/.test(id)) continue;
-      // A saved copy carries the same media record, which names the upload.
-      const copy = await sql<{ media_root: string | number }>`
-        select media_root from pins where creative_type = 'VIDEO' and media_json like ${`%"mediaId":"${id}"%`} limit 1`.execute(
-        db,
-      );
-      // No pin shows the video: its own id as the root, which no pin has, marks it unused.
-      const root = copy.rows[0] ? String(copy.rows[0].media_root) : id;
-      await sql`update media_uploads set pin_media_root = ${root} where id = ${id}`.execute(db);
-    }
+    await backfillUploadRoots(db);
   },
 };
+
+/** Sets `pin_media_root` of every upload taken for a pin that has none yet (see the migration). */
+export async function backfillUploadRoots(db: Kysely<unknown>): Promise<void> {
+  await sql`update media_uploads set pin_media_root = (select p.media_root from pins p where p.id = media_uploads.pin_id)
+    where pin_id is not null and pin_media_root is null`.execute(db);
+  const orphans = await sql<{ id: string | number }>`
+    select id from media_uploads where pin_id is not null and pin_media_root is null`.execute(db);
+  for (const upload of orphans.rows) {
+    const id = String(upload.id);
+    if (!/^\d{1,19}$/.test(id)) continue;
+    // A saved copy carries the same media record, which names the upload.
+    const copy = await sql<{ media_root: string | number }>`
+      select media_root from pins where creative_type = 'VIDEO' and media_json like ${`%"mediaId":"${id}"%`} limit 1`.execute(
+      db,
+    );
+    // No pin shows the video: its own id as the root, which no pin has, marks it unused.
+    const root = copy.rows[0] ? String(copy.rows[0].media_root) : id;
+    await sql`update media_uploads set pin_media_root = ${root} where id = ${id}`.execute(db);
+  }
+}
