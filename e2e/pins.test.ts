@@ -182,7 +182,7 @@ describe.skipIf(skip)('pins and boards in the browser, as a new user', () => {
     await phone.close();
   });
 
-  it('edits a pin, then deletes a board after confirming', async () => {
+  it('edits a pin, deletes it, then deletes a board after confirming', async () => {
     await page.goto(`/pin/${publicPinId}`);
     await page.getByRole('button', { name: 'Edit pin' }).click();
     const edit = page.getByRole('dialog', { name: 'Edit pin' });
@@ -194,6 +194,15 @@ describe.skipIf(skip)('pins and boards in the browser, as a new user', () => {
     await edit.getByLabel('Link').fill('https://example.com/edited');
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('heading', { name: 'Orange sunset, edited' }).waitFor();
+
+    await page.getByRole('button', { name: 'Delete pin' }).click();
+    const confirmPin = page.getByRole('dialog', { name: 'Delete this pin?' });
+    await confirmPin.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Delete pin' }).click();
+    await confirmPin.getByRole('button', { name: 'Delete pin' }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/board/'));
+    await page.goto(`/pin/${publicPinId}`);
+    await page.getByRole('heading', { name: 'Pin not found' }).waitFor();
 
     await page.goto(secretBoardPath);
     await page.getByRole('button', { name: 'Delete board' }).click();

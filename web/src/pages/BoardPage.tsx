@@ -6,6 +6,7 @@ import { useSections } from '../api/boards';
 import { ApiError, apiGet, apiSend, messageOf } from '../api/client';
 import type { Board, BoardSection } from '../api/types';
 import { FormError } from '../components/AuthCard';
+import { ConfirmDeleteDialog } from '../components/ConfirmDeleteDialog';
 import { Dialog } from '../components/Dialog';
 import { charCount, Field } from '../components/Field';
 import { PinFeed } from '../components/PinFeed';
@@ -247,35 +248,24 @@ function EditBoardDialog({ board, open, onClose }: { board: Board; open: boolean
 function DeleteBoardDialog({ board, open, onClose }: { board: Board; open: boolean; onClose: () => void }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const remove = useMutation({
-    mutationFn: () => apiSend('DELETE', `/api/boards/${board.id}`),
-    onSuccess: async () => {
-      queryClient.removeQueries({ queryKey: ['board', board.id] });
-      void queryClient.invalidateQueries({ queryKey: ['my-boards'] });
-      void queryClient.invalidateQueries({ queryKey: ['feed'] });
-      await navigate(`/user/${encodeURIComponent(board.owner.username)}`);
-    },
-  });
   return (
-    <Dialog open={open} title={`Delete “${board.name}”?`} onClose={onClose}>
+    <ConfirmDeleteDialog
+      open={open}
+      onClose={onClose}
+      title={`Delete “${board.name}”?`}
+      noun="board"
+      path={`/api/boards/${board.id}`}
+      onDeleted={async () => {
+        queryClient.removeQueries({ queryKey: ['board', board.id] });
+        void queryClient.invalidateQueries({ queryKey: ['my-boards'] });
+        void queryClient.invalidateQueries({ queryKey: ['feed'] });
+        await navigate(`/user/${encodeURIComponent(board.owner.username)}`);
+      }}
+    >
       <p>
         The board, its sections and its {board.pin_count === 1 ? 'pin' : `${board.pin_count} pins`} go for
         good. This cannot be undone.
       </p>
-      {remove.isError && <FormError message={`Could not delete the board: ${messageOf(remove.error)}`} />}
-      <div className="row">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="button button-danger"
-          disabled={remove.isPending}
-          onClick={() => remove.mutate()}
-        >
-          {remove.isPending ? 'Deleting…' : 'Delete board'}
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDeleteDialog>
   );
 }

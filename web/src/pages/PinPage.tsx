@@ -6,6 +6,7 @@ import { ApiError, apiGet, apiSend, messageOf } from '../api/client';
 import { formatDuration, videoOf } from '../api/media';
 import type { Board, Pin } from '../api/types';
 import { BoardPicker } from '../components/BoardPicker';
+import { ConfirmDeleteDialog } from '../components/ConfirmDeleteDialog';
 import { Dialog } from '../components/Dialog';
 import { charCount, Field } from '../components/Field';
 import { ErrorMessage, Loading } from '../components/States';
@@ -362,33 +363,22 @@ function EditDialog({ pin, open, onClose }: { pin: Pin; open: boolean; onClose: 
 function DeleteDialog({ pin, open, onClose }: { pin: Pin; open: boolean; onClose: () => void }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const remove = useMutation({
-    mutationFn: () => apiSend('DELETE', `/api/pins/${pin.id}`),
-    onSuccess: async () => {
-      queryClient.removeQueries({ queryKey: ['pin', pin.id] });
-      void queryClient.invalidateQueries({ queryKey: ['feed'] });
-      void queryClient.invalidateQueries({ queryKey: ['board-pins', pin.board_id] });
-      await navigate(`/board/${pin.board_id}`);
-    },
-  });
   return (
-    <Dialog open={open} title="Delete this pin?" onClose={onClose}>
+    <ConfirmDeleteDialog
+      open={open}
+      onClose={onClose}
+      title="Delete this pin?"
+      noun="pin"
+      path={`/api/pins/${pin.id}`}
+      onDeleted={async () => {
+        queryClient.removeQueries({ queryKey: ['pin', pin.id] });
+        void queryClient.invalidateQueries({ queryKey: ['feed'] });
+        void queryClient.invalidateQueries({ queryKey: ['board-pins', pin.board_id] });
+        await navigate(`/board/${pin.board_id}`);
+      }}
+    >
       <p>It goes from its board for good. This cannot be undone.</p>
-      {remove.isError && <FormError message={`Could not delete the pin: ${messageOf(remove.error)}`} />}
-      <div className="row">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="button button-danger"
-          disabled={remove.isPending}
-          onClick={() => remove.mutate()}
-        >
-          {remove.isPending ? 'Deleting…' : 'Delete pin'}
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDeleteDialog>
   );
 }
 
