@@ -6,7 +6,8 @@ import type { Page } from '../../api/types';
 import { FormError } from '../../components/AuthCard';
 import { Field } from '../../components/Field';
 import { Empty, ErrorMessage, Loading } from '../../components/States';
-import { SignedInOnly, StatusBadge } from '../developer/common';
+import { StatusBadge } from '../developer/common';
+import { SignedInOnly } from '../../components/SignedInOnly';
 
 type ReviewStatus = DeveloperApp['status'];
 type SignupMode = 'open' | 'invite_only' | 'closed';

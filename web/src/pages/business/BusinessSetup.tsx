@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { ME_KEY, useMe } from '../../api/auth';
+import { ME_KEY } from '../../api/auth';
 import {
   BUSINESS_PROFILE_KEY,
   choiceWords,
@@ -14,6 +14,7 @@ import {
 import { apiSend, messageOf } from '../../api/client';
 import type { SignedInUser } from '../../api/types';
 import { FormError } from '../../components/AuthCard';
+import { SignedInOnly } from '../../components/SignedInOnly';
 import { charCount, Field } from '../../components/Field';
 import { ErrorMessage, Loading } from '../../components/States';
 import { Stepper } from '../../components/Stepper';
@@ -42,26 +43,21 @@ function withoutField<F extends string>(errors: SplitError<F>, field: F): SplitE
 }
 
 export default function BusinessSetup() {
-  const me = useMe();
-  if (me.isPending) return <Loading label="Checking who you are…" />;
-  if (me.isError)
-    return (
-      <div className="page narrow">
-        <h1>Could not check whether you are logged in</h1>
-        <ErrorMessage error={me.error} retry={() => void me.refetch()} />
-      </div>
-    );
-  if (!me.data)
-    return (
-      <div className="page narrow">
-        <h1>Log in to set up a business account</h1>
-        <p>
-          <Link to="/login?next=%2Fbusiness">Log in</Link> to convert your account, or{' '}
-          <Link to="/business/signup">create a business account</Link>.
-        </p>
-      </div>
-    );
-  return <Loader user={me.data} />;
+  return (
+    <SignedInOnly
+      signedOut={
+        <div className="page narrow">
+          <h1>Log in to set up a business account</h1>
+          <p>
+            <Link to="/login?next=%2Fbusiness">Log in</Link> to convert your account, or{' '}
+            <Link to="/business/signup">create a business account</Link>.
+          </p>
+        </div>
+      }
+    >
+      {(user) => <Loader user={user} />}
+    </SignedInOnly>
+  );
 }
 
 function Loader({ user }: { user: SignedInUser }) {

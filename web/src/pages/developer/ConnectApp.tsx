@@ -6,7 +6,8 @@ import type { AppWithSecret } from '../../api/developer';
 import { FormError } from '../../components/AuthCard';
 import { charCount, Field } from '../../components/Field';
 import { splitError, type SplitError } from '../../lib/form';
-import { ShownOnce, SignedInOnly, StatusBadge } from './common';
+import { ShownOnce, StatusBadge } from './common';
+import { SignedInOnly } from '../../components/SignedInOnly';
 
 const FIELDS = ['name', 'description', 'website_url', 'redirect_uris', 'icon'] as const;
 type AppField = (typeof FIELDS)[number];

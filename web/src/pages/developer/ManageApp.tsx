@@ -15,8 +15,9 @@ import { useScopes } from '../../api/oauth';
 import { FormError } from '../../components/AuthCard';
 import { ScopePicker } from '../../components/ScopePicker';
 import { Empty, ErrorMessage, Loading } from '../../components/States';
-import { CopyButton, ShownOnce, SignedInOnly, StatusBadge } from './common';
+import { CopyButton, ShownOnce, StatusBadge } from './common';
 import { SandboxSettingsPanel } from './SandboxSettings';
+import { SignedInOnly } from '../../components/SignedInOnly';
 
 export default function ManageApp() {
   return <SignedInOnly>{() => <ManageAppLoader />}</SignedInOnly>;

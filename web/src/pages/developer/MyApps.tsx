@@ -3,7 +3,8 @@ import { Link } from 'react-router';
 import { apiGet } from '../../api/client';
 import { formatTime, type DeveloperApp } from '../../api/developer';
 import { Empty, ErrorMessage, Loading } from '../../components/States';
-import { SignedInOnly, StatusBadge } from './common';
+import { StatusBadge } from './common';
+import { SignedInOnly } from '../../components/SignedInOnly';
 
 export default function MyApps() {
   return <SignedInOnly>{() => <AppList />}</SignedInOnly>;

@@ -4,7 +4,8 @@ import { apiGet } from '../../api/client';
 import { formatTime, useDeveloperApp, type InspectedCall, type LoggedCall } from '../../api/developer';
 import type { Page } from '../../api/types';
 import { Empty, ErrorMessage, Loading } from '../../components/States';
-import { SignedInOnly } from './common';
+import { SignedInOnly } from '../../components/SignedInOnly';
+import './developer.css';
 
 const FILTERS = [
   { value: '', label: 'All' },
