@@ -8,7 +8,7 @@ import { expectAnalyticsCharts, summaryTiles } from './helpers/analytics.js';
 import { launchBrowser, newContext, screenshot } from './helpers/browser.js';
 import { becomeBusiness, writePicture } from './helpers/business.js';
 import { browserMissingReason } from './helpers/environment.js';
-import { connectApp, createPin, expectAccessible, signUpAs } from './helpers/people.js';
+import { connectApp, createPin, expectAccessible, openHome, signUpAs } from './helpers/people.js';
 import { startServer, waitFor, type RunningServer } from './helpers/server.js';
 
 const skip = browserMissingReason() !== null;
@@ -164,7 +164,7 @@ describe.skipIf(skip)('the full journey: sign-up to business to pins to the API 
     // A signed-out visitor sees the pin on home (an impression), opens it (a pin click) and
     // follows its link out through the redirect (an outbound click; not followed further,
     // there is no internet here).
-    await visitor.goto('/');
+    await openHome(visitor);
     const card = visitor.getByRole('link', { name: 'Celadon teapot' }).first();
     await card.waitFor();
     await card.scrollIntoViewIfNeeded();

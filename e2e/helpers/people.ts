@@ -16,6 +16,16 @@ export async function expectAccessible(page: Page, where?: string): Promise<void
   expect(await horizontalOverflow(page), where).toBeLessThanOrEqual(0);
 }
 
+/**
+ * Opens home and waits for the app to take over the first row the server painted
+ * (server/src/http/home-page.ts): until then the cards are static links that React replaces,
+ * so a card found earlier can leave the page under a click, and nothing reports impressions.
+ */
+export async function openHome(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.locator('.feed-first-row').waitFor({ state: 'detached' });
+}
+
 /** Signs up through the sign-up page and lands signed in on home. */
 export async function signUpAs(page: Page, username: string): Promise<void> {
   await page.goto('/signup');
