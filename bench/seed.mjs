@@ -13,7 +13,7 @@ import cliProgress from 'cli-progress';
 import { WORK_DIR, importDist } from './lib/common.mjs';
 
 /** Bump when the seeded rows change shape, so old databases are rebuilt instead of reused. */
-export const SEED_VERSION = 2;
+export const SEED_VERSION = 3;
 
 export const PROFILES = {
   full: {
@@ -156,6 +156,8 @@ export async function ensureDatabase(profile, { log = console.log } = {}) {
   const { openDatabase } = await importDist('db/index.js');
   const { migrateToLatest } = await importDist('db/migrate.js');
   const { ALL_SCOPES } = await importDist('modules/tokens/scopes.js');
+  // Each pin's media view as the server writes it (pins.media_view, modules/pins/media-view.ts).
+  const { mediaViewOf } = await importDist('modules/pins/media-view.js');
   const handle = openDatabase({ databaseUrl: null, sqlitePath: dbPath(profile.dataDir) });
   await migrateToLatest(handle.db, handle.dialect);
   await handle.close();
@@ -165,7 +167,7 @@ export async function ensureDatabase(profile, { log = console.log } = {}) {
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -262144');
   db.pragma('temp_store = MEMORY');
-  const meta = seedRows(db, profile, ALL_SCOPES);
+  const meta = seedRows(db, profile, ALL_SCOPES, mediaViewOf);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
 
@@ -178,7 +180,7 @@ export async function ensureDatabase(profile, { log = console.log } = {}) {
   return meta;
 }
 
-function seedRows(db, profile, allScopes) {
+function seedRows(db, profile, allScopes, mediaViewOf) {
   const rand = rng(20260101);
   const now = Date.now();
   const day = 86_400_000;
@@ -285,8 +287,9 @@ function seedRows(db, profile, allScopes) {
   const smallBoards = boards.filter((b) => b !== bigBoard && b !== uploadBoard);
   const insertPin = db.prepare(
     `insert into pins (id, owner_id, board_id, board_section_id, parent_pin_id, title, description, link, alt_text,
-       dominant_color, creative_type, is_standard, has_been_promoted, media_json, media_root, created_app_id, created_at)
-     values (?, ?, ?, null, null, ?, ?, ?, ?, ?, 'REGULAR', 1, 0, ?, ?, ?, ?)`,
+       dominant_color, creative_type, is_standard, has_been_promoted, media_json, media_view, media_root, created_app_id,
+       created_at)
+     values (?, ?, ?, null, null, ?, ?, ?, ?, ?, 'REGULAR', 1, 0, ?, ?, ?, ?, ?)`,
   );
 
   const total = profile.totalPins;
@@ -319,6 +322,7 @@ function seedRows(db, profile, allScopes) {
         const ms = Math.floor(pinsStart + i * step);
         const id = snowflake(ms, i & 0xfff);
         const color = hexColor(rand);
+        const media = mediaJson(id, color);
         insertPin.run(
           id,
           users[board.ownerIndex],
@@ -328,7 +332,8 @@ function seedRows(db, profile, allScopes) {
           `https://example.com/articles/${i}`,
           words(rand, 6),
           color,
-          mediaJson(id, color),
+          media,
+          mediaViewOf(JSON.parse(media)),
           id,
           appId,
           new Date(ms).toISOString(),

@@ -10,6 +10,7 @@ import { migration0008 } from './migrations/0008_analytics_pin_totals.js';
 import { migration0009 } from './migrations/0009_media_upload_pin.js';
 import { migration0010 } from './migrations/0010_media_upload_root.js';
 import { migration0011 } from './migrations/0011_refresh_token_reuse.js';
+import { migration0012 } from './migrations/0012_pin_media_view.js';
 
 export interface Migration {
   name: string;
@@ -28,6 +29,7 @@ export const migrations: Migration[] = [
   migration0009,
   migration0010,
   migration0011,
+  migration0012,
 ];
 
 /**

@@ -125,6 +125,8 @@ export interface PinsTable {
   has_been_promoted: DbInt;
   /** JSON: the stored media (see modules/media/types.ts StoredPinMedia). */
   media_json: string;
+  /** JSON: the media as the API presents it, URLs marked (modules/pins/media-view.ts); null: made from media_json. */
+  media_view: string | null;
   /** Storage prefix of the files; saved pins share their parent's, files go when the last pin does. */
   media_root: Id;
   created_app_id: Id | null;

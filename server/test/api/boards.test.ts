@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import type { TestUser } from '../helpers/factories.js';
+import { mediaOf } from '../../src/modules/pins/repo.js';
 import { expectSpecResponse, specScopes } from '../helpers/spec.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -276,13 +277,13 @@ describe('boards', () => {
       const newest = pins[pins.length - 1]!;
       expect(body.pin_count).toBe(6);
       expect(body.media.image_cover_url).toBe(
-        `${t.config.publicUrl}/media/${newest.media.items[0]!.image.sizes['400x300'].key}`,
+        `${t.config.publicUrl}/media/${mediaOf(newest).items[0]!.image.sizes['400x300'].key}`,
       );
       expect(body.media.pin_thumbnail_urls).toEqual(
         pins
           .slice(1)
           .reverse()
-          .map((p) => `${t.config.publicUrl}/media/${p.media.items[0]!.image.sizes['150x150'].key}`),
+          .map((p) => `${t.config.publicUrl}/media/${mediaOf(p).items[0]!.image.sizes['150x150'].key}`),
       );
       // The same in a list of boards (computed for the page in one query).
       const listed = (await listAll(board.owner)).find((b) => b.id === board.id)!;

@@ -3,7 +3,8 @@ import type { AppContext } from '../../context.js';
 import { callerOf } from '../../http/operations.js';
 import { AdAccountQuery, ErrorSchema, PageQuery, Paginated } from '../../http/schema-helpers.js';
 import type { App } from '../../http/types.js';
-import { presentPin } from '../pins/presenter.js';
+import { PinJsonWriter, presentPin } from '../pins/presenter.js';
+import { sendJsonText } from '../../http/json-text.js';
 import { CreativeTypesQuery, PinMetricsQuery, PinSchema } from '../pins/schemas.js';
 import { pinMetricsOptions } from '../analytics/routes.js';
 import { presentBoard } from './presenter.js';
@@ -21,6 +22,7 @@ const tags = ['boards'];
 
 export function registerBoardRoutes(app: App, ctx: AppContext): void {
   const urlFor = (key: string) => ctx.media.urlFor(key);
+  const pinJson = new PinJsonWriter(urlFor);
 
   app.get(
     '/v5/boards',
@@ -157,7 +159,7 @@ export function registerBoardRoutes(app: App, ctx: AppContext): void {
         response: { 200: Paginated(PinSchema, 'Pins'), default: ErrorSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const caller = callerOf(request);
       const { bookmark, page_size, creative_types, pin_metrics } = request.query;
       const page = await ctx.pins.listOnBoard(caller, request.params.board_id, {
@@ -165,6 +167,8 @@ export function registerBoardRoutes(app: App, ctx: AppContext): void {
         pageSize: page_size,
         creativeTypes: creative_types,
       });
+      if (!pin_metrics)
+        return sendJsonText(reply, pinJson.writePage(page.items, caller.userId, page.bookmark));
       const metricsOf = await pinMetricsOptions(ctx, caller, page.items, pin_metrics);
       const items = page.items.map((p) =>
         presentPin(p, { viewerId: caller.userId, urlFor, ...metricsOf(p.id) }),

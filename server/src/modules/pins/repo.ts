@@ -8,6 +8,7 @@ import type { Privacy, VisibleBoards } from '../visibility/policy.js';
 import type { CreativeType } from './schemas.js';
 import { visibleBoardCondition } from '../visibility/sql.js';
 import { parseMedia, serializeMedia, type PinMediaRecord } from './media.js';
+import { mediaViewOf } from './media-view.js';
 
 /** What a pin row holds, as read back and as inserted. */
 interface PinFields {
@@ -23,10 +24,21 @@ interface PinFields {
   dominantColor: string | null;
   creativeType: CreativeType;
   isStandard: boolean;
-  media: PinMediaRecord;
+}
+
+/**
+ * A pin's media as stored: the JSON text of its PinMediaRecord and, when stored, the API's view
+ * of it (pins.media_view, media-view.ts). The two are read together and never change apart:
+ * new media is written through the repo and read back. Parsed only by what needs the record
+ * (`mediaOf`); the API's pin reads splice the view instead (presenter.ts PinJsonWriter).
+ */
+export interface StoredMediaText {
+  readonly json: string;
+  readonly view: string | null;
 }
 
 export interface PinRow extends PinFields {
+  storedMedia: StoredMediaText;
   hasBeenPromoted: boolean;
   mediaRoot: string;
   createdAt: string;
@@ -36,7 +48,13 @@ export interface PinRow extends PinFields {
   board: { ownerId: string; ownerUsername: string; privacy: Privacy; trialOnly: boolean };
 }
 
+/** The pin's stored media, parsed. */
+export function mediaOf(pin: Pick<PinRow, 'storedMedia'>): PinMediaRecord {
+  return parseMedia(pin.storedMedia.json);
+}
+
 export interface NewPin extends PinFields {
+  media: PinMediaRecord;
   createdAppId: string | null;
   createdAt: string;
   /** Created through a Trial app (decided at creation, never changed). */
@@ -99,6 +117,7 @@ const PIN_COLUMNS = [
   'p.is_standard',
   'p.has_been_promoted',
   'p.media_json',
+  'p.media_view',
   'p.media_root',
   'p.created_at',
   'p.trial_only',
@@ -142,7 +161,7 @@ function toPinOn(row: SelectedPinOnly, board: PinRow['board']): PinRow {
     creativeType: row.creative_type as CreativeType,
     isStandard: boolOf(row.is_standard),
     hasBeenPromoted: boolOf(row.has_been_promoted),
-    media: parseMedia(row.media_json),
+    storedMedia: { json: row.media_json, view: row.media_view },
     mediaRoot: idOf(row.media_root),
     createdAt: row.created_at,
     trialOnly: boolOf(row.trial_only),
@@ -275,6 +294,7 @@ export class PinsRepo {
             is_standard: boolToDb(pin.isStandard),
             has_been_promoted: 0,
             media_json: serializeMedia(pin.media),
+            media_view: mediaViewOf(pin.media),
             media_root: pin.media.root,
             created_app_id: pin.createdAppId,
             trial_only: boolToDb(pin.trialOnly === true),
@@ -424,7 +444,10 @@ export class PinsRepo {
         if (patch.altText !== undefined) values.alt_text = patch.altText;
         if (patch.boardId !== undefined) values.board_id = patch.boardId;
         if (patch.boardSectionId !== undefined) values.board_section_id = patch.boardSectionId;
-        if (patch.media !== undefined) values.media_json = serializeMedia(patch.media);
+        if (patch.media !== undefined) {
+          values.media_json = serializeMedia(patch.media);
+          values.media_view = mediaViewOf(patch.media);
+        }
         if (Object.keys(values).length > 0)
           await trx.updateTable('pins').set(values).where('id', '=', pin.id).execute();
         return true;

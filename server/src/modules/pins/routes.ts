@@ -7,7 +7,8 @@ import { StringEnum } from '../boards/schemas.js';
 import { pinMetricsOptions } from '../analytics/routes.js';
 import { appTypeFromUserAgent } from '../analytics/app-type.js';
 import { saveEvent } from '../analytics/ingest-live.js';
-import { presentPin } from './presenter.js';
+import { PinJsonWriter, presentPin } from './presenter.js';
+import { sendJsonText } from '../../http/json-text.js';
 import {
   CreativeTypesQuery,
   PinCreateSchema,
@@ -25,6 +26,7 @@ const WRITE_SCOPES = ['boards:read', 'boards:write', 'pins:read', 'pins:write'] 
 
 export function registerPinRoutes(app: App, ctx: AppContext): void {
   const urlFor = (key: string) => ctx.media.urlFor(key);
+  const pinJson = new PinJsonWriter(urlFor);
 
   app.post(
     '/v5/pins',
@@ -81,7 +83,7 @@ export function registerPinRoutes(app: App, ctx: AppContext): void {
         response: { 200: Paginated(PinSchema, 'Pins'), default: ErrorSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const caller = callerOf(request);
       const q = request.query;
       const page = await ctx.pins.list(caller, {
@@ -92,6 +94,8 @@ export function registerPinRoutes(app: App, ctx: AppContext): void {
         pinType: q.pin_type,
         creativeTypes: q.creative_types,
       });
+      if (!q.pin_metrics)
+        return sendJsonText(reply, pinJson.writePage(page.items, caller.userId, page.bookmark));
       const metricsOf = await pinMetricsOptions(ctx, caller, page.items, q.pin_metrics);
       const items = page.items.map((p) =>
         presentPin(p, { viewerId: caller.userId, urlFor, ...metricsOf(p.id) }),
@@ -113,9 +117,10 @@ export function registerPinRoutes(app: App, ctx: AppContext): void {
         response: { 200: PinSchema, default: ErrorSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const caller = callerOf(request);
       const pin = await ctx.pins.get(caller, request.params.pin_id);
+      if (!request.query.pin_metrics) return sendJsonText(reply, pinJson.write(pin, caller.userId));
       const metricsOf = await pinMetricsOptions(ctx, caller, [pin], request.query.pin_metrics);
       return presentPin(pin, { viewerId: caller.userId, urlFor, ...metricsOf(pin.id) });
     },

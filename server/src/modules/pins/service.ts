@@ -21,7 +21,7 @@ import {
   type Viewer,
 } from '../visibility/policy.js';
 import type { PinMediaRecord } from './media.js';
-import type { NewPin, PinPatch, PinRow, PinsRepo } from './repo.js';
+import { mediaOf, type NewPin, type PinPatch, type PinRow, type PinsRepo } from './repo.js';
 
 export const PIN_LIMITS = { title: 100, description: 800, link: 2048, altText: 500 } as const;
 
@@ -288,7 +288,7 @@ export class PinsService {
           await this.sectionOn(targetBoardId, input.boardSectionId, sectionNotFound)
         ).id;
     }
-    if (input.carouselSlots !== undefined) patch.media = withCarouselSlots(pin.media, input.carouselSlots);
+    if (input.carouselSlots !== undefined) patch.media = withCarouselSlots(mediaOf(pin), input.carouselSlots);
 
     if (!(await this.deps.pinsRepo.update(pin, patch, nowIso()))) {
       throw patch.boardSectionId ? sectionNotFound() : boardNotFoundError();
@@ -331,7 +331,7 @@ export class PinsService {
       dominantColor: source.dominantColor,
       creativeType: source.creativeType,
       isStandard: source.isStandard,
-      media: source.media,
+      media: mediaOf(source),
       createdAppId: input.appId ?? null,
       createdAt: nowIso(),
       trialOnly: createsTrialOnly(viewer),

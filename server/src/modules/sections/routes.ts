@@ -4,7 +4,8 @@ import { callerOf } from '../../http/operations.js';
 import { AdAccountQuery, ErrorSchema, PageQuery, Paginated } from '../../http/schema-helpers.js';
 import type { App } from '../../http/types.js';
 import { BoardIdParams } from '../boards/schemas.js';
-import { presentPin } from '../pins/presenter.js';
+import { PinJsonWriter } from '../pins/presenter.js';
+import { sendJsonText } from '../../http/json-text.js';
 import { PinSchema } from '../pins/schemas.js';
 import { presentSection } from './presenter.js';
 import { BoardSectionSchema, BoardSectionWriteSchema, SectionParams } from './schemas.js';
@@ -12,6 +13,7 @@ import { BoardSectionSchema, BoardSectionWriteSchema, SectionParams } from './sc
 const tags = ['boards'];
 
 export function registerSectionRoutes(app: App, ctx: AppContext): void {
+  const pinJson = new PinJsonWriter((key) => ctx.media.urlFor(key));
   app.get(
     '/v5/boards/:board_id/sections',
     {
@@ -113,7 +115,7 @@ export function registerSectionRoutes(app: App, ctx: AppContext): void {
         response: { 200: Paginated(PinSchema, 'Pins'), default: ErrorSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const caller = callerOf(request);
       const { board_id, section_id } = request.params;
       const { bookmark, page_size } = request.query;
@@ -121,8 +123,7 @@ export function registerSectionRoutes(app: App, ctx: AppContext): void {
         bookmark,
         pageSize: page_size,
       });
-      const options = { viewerId: caller.userId, urlFor: (key: string) => ctx.media.urlFor(key) };
-      return { items: page.items.map((p) => presentPin(p, options)), bookmark: page.bookmark };
+      return sendJsonText(reply, pinJson.writePage(page.items, caller.userId, page.bookmark));
     },
   );
 }
