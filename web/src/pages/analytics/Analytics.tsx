@@ -14,9 +14,9 @@ import {
   type RangeQuery,
   type TopPin,
 } from '../../api/analytics';
-import { useMe } from '../../api/auth';
 import { ApiError } from '../../api/client';
 import { LineChart } from '../../components/charts/LineChart';
+import { SignedInOnly } from '../../components/SignedInOnly';
 import { Field } from '../../components/Field';
 import { Empty, ErrorMessage, Loading } from '../../components/States';
 import { checkRange, presetOf, presetRange, type RangeRules } from '../../lib/date-range';
@@ -31,28 +31,22 @@ const DEFAULT_METRIC = 'IMPRESSION';
 const isNotBusiness = (error: unknown) => error instanceof ApiError && error.status === 403;
 
 export default function Analytics() {
-  const me = useMe();
   const location = useLocation();
-  if (me.isPending) return <Loading label="Checking who you are…" />;
-  if (me.isError)
-    return (
-      <div className="page narrow">
-        <h1>Analytics</h1>
-        <ErrorMessage title="Could not check whether you are logged in" error={me.error} />
-      </div>
-    );
-  if (!me.data)
-    return (
-      <div className="page narrow">
-        <h1>Log in to see your analytics</h1>
-        <p>
-          <Link to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}>Log in</Link> or{' '}
-          <Link to="/signup">sign up</Link>.
-        </p>
-      </div>
-    );
-  if (me.data.account_type !== 'BUSINESS') return <NotBusiness />;
-  return <BusinessAnalytics />;
+  return (
+    <SignedInOnly
+      signedOut={
+        <div className="page narrow">
+          <h1>Log in to see your analytics</h1>
+          <p>
+            <Link to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}>Log in</Link>{' '}
+            or <Link to="/signup">sign up</Link>.
+          </p>
+        </div>
+      }
+    >
+      {(user) => (user.account_type === 'BUSINESS' ? <BusinessAnalytics /> : <NotBusiness />)}
+    </SignedInOnly>
+  );
 }
 
 function NotBusiness({ reason }: { reason?: string }) {
