@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, signUp } from '../accounts/browser.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
+import { buildWebTestApp } from '../helpers/web-build.js';
 import type { TestUser } from '../helpers/factories.js';
 
 const HOSTILE_TITLE = '</script><script>alert(1)</script><!-- & "quoted"';
@@ -27,19 +25,8 @@ function cardPinIds(html: string): string[] {
   return [...row.matchAll(/<a class="pin-card" href="\/pin\/(\d+)">/g)].map((m) => m[1]!);
 }
 
-function fakeBuild(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corkboard-web-dist-'));
-  fs.mkdirSync(path.join(dir, 'assets'));
-  fs.writeFileSync(
-    path.join(dir, 'index.html'),
-    '<!doctype html><html><head><title>Corkboard</title></head><body><div id="root"></div></body></html>',
-  );
-  return dir;
-}
-
 describe('the home page with the first page of the feed in it', () => {
   let t: TestApp;
-  let dist: string;
   let other: TestUser;
   let hostilePin: string;
   let secretPin: string;
@@ -47,8 +34,7 @@ describe('the home page with the first page of the feed in it', () => {
   let myPin: string;
 
   beforeAll(async () => {
-    dist = fakeBuild();
-    t = await buildTestApp({}, { webDistDir: dist });
+    t = await buildWebTestApp();
     other = await t.factories.user({ username: 'home_other' });
     const board = await t.factories.board({ owner: other });
     // More than a page (25), so the first page has a bookmark.
@@ -63,8 +49,7 @@ describe('the home page with the first page of the feed in it', () => {
     myPin = (await t.factories.pin({ owner, title: 'My own pin' })).id;
   });
   afterAll(async () => {
-    await t.close();
-    fs.rmSync(dist, { recursive: true, force: true });
+    await t?.close();
   });
 
   it('carries exactly what GET /api/feed answers an anonymous visitor', async () => {
@@ -135,14 +120,11 @@ describe('the home page with the first page of the feed in it', () => {
 
 describe('the home page of an empty site', () => {
   let t: TestApp;
-  let dist: string;
   beforeAll(async () => {
-    dist = fakeBuild();
-    t = await buildTestApp({}, { webDistDir: dist });
+    t = await buildWebTestApp();
   });
   afterAll(async () => {
-    await t.close();
-    fs.rmSync(dist, { recursive: true, force: true });
+    await t?.close();
   });
 
   it('says the feed is empty, with no cards, so the app shows its empty state without asking', async () => {

@@ -1,34 +1,18 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isServerPath } from '../../src/http/web-app.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-
-function fakeBuild(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corkboard-web-dist-'));
-  fs.mkdirSync(path.join(dir, 'assets'));
-  fs.writeFileSync(
-    path.join(dir, 'index.html'),
-    '<!doctype html><title>Corkboard</title><div id="root"></div>',
-  );
-  fs.writeFileSync(path.join(dir, 'assets', 'index-abc123.js'), 'console.log("app")');
-  fs.writeFileSync(path.join(dir, 'assets', 'index-abc123.js.gz'), zlib.gzipSync('console.log("app")'));
-  fs.writeFileSync(path.join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
-  return dir;
-}
+import { buildWebTestApp } from '../helpers/web-build.js';
 
 describe('the built web app', () => {
   let t: TestApp;
-  let dist: string;
   beforeAll(async () => {
-    dist = fakeBuild();
-    t = await buildTestApp({}, { webDistDir: dist });
+    t = await buildWebTestApp();
   });
   afterAll(async () => {
-    await t.close();
-    fs.rmSync(dist, { recursive: true, force: true });
+    await t?.close();
   });
 
   it('serves index.html for client routes, revalidated on every load', async () => {
@@ -49,7 +33,9 @@ describe('the built web app', () => {
     expect(res.headers['cache-control']).toBe('private, no-cache');
     expect(res.headers.vary).toMatch(/cookie/);
     expect(res.headers.link).toBeUndefined();
-    expect(res.body).toMatch(/^<!doctype html><title>Corkboard<\/title><div id="root">.*<\/div>/);
+    expect(res.body).toMatch(
+      /^<!doctype html><html><head><title>Corkboard<\/title><\/head><body><div id="root">.*<\/div>/,
+    );
     expect(res.body).toContain(
       '<script type="application/json" id="home-feed">{"items":[],"bookmark":null}</script>',
     );
