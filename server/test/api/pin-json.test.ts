@@ -132,7 +132,7 @@ describe(`pin JSON text and stored media views, on ${TEST_DATABASE}`, () => {
 
   it("migration 0012's backfill writes the view of every pin that has none, and leaves unreadable media null", async () => {
     const db = t.app.ctx.database.db;
-    await backfillMediaViews(db as never); // views other tests took away
+    await backfillMediaViews(db as never, t.app.ctx.database.dialect); // views other tests took away
     const pins = await Promise.all([
       t.factories.pin(),
       t.factories.pin({ carouselItems: 4 }),
@@ -142,7 +142,7 @@ describe(`pin JSON text and stored media views, on ${TEST_DATABASE}`, () => {
     await db.updateTable('pins').set({ media_view: null }).where('id', 'in', ids).execute();
     await db.updateTable('pins').set({ media_json: '{not json' }).where('id', '=', ids[2]!).execute();
 
-    const written = await backfillMediaViews(db as never);
+    const written = await backfillMediaViews(db as never, t.app.ctx.database.dialect);
     expect(written).toBe(2);
     const rows = await db
       .selectFrom('pins')
@@ -155,7 +155,7 @@ describe(`pin JSON text and stored media views, on ${TEST_DATABASE}`, () => {
       expect(row.media_view).toBe(mediaViewOf(JSON.parse(row.media_json) as PinMediaRecord));
     }
     expect(byId.get(ids[2]!)!.media_view).toBeNull();
-    expect(await backfillMediaViews(db as never)).toBe(0);
+    expect(await backfillMediaViews(db as never, t.app.ctx.database.dialect)).toBe(0);
   });
 
   it('pins/get, boards/list_pins, board_sections/list_pins and pins/list send the written text as JSON', async () => {
