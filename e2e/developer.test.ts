@@ -159,14 +159,15 @@ describe.skipIf(skip)('the developer portal and admin review in the browser', ()
     await dev.getByRole('link', { name: 'Open the request log' }).click();
     await dev.getByRole('heading', { name: 'Request log: Pin Planner' }).waitFor();
     const call = dev.getByRole('link', { name: 'GET /v5/user_account' });
+    const missingCall = dev.getByRole('link', { name: 'GET /v5/boards/1' });
+    // The log is written in batches: the two calls can land in different ones, so refresh until both show.
     await waitFor(
       async () => {
         await dev.getByRole('button', { name: 'Refresh' }).click();
-        return (await call.count()) === 1;
+        return (await call.count()) === 1 && (await missingCall.count()) === 1;
       },
-      { timeoutMs: 10_000, message: () => 'the call never showed in the request log' },
+      { timeoutMs: 10_000, message: () => 'the calls never showed in the request log' },
     );
-    await dev.getByRole('link', { name: 'GET /v5/boards/1' }).waitFor();
     await expectAccessible(dev);
     await screenshot(dev, 'developer-request-log');
 
