@@ -10,6 +10,12 @@ export interface BatchWriterOptions<T> {
    * writes and lets the event loop run between them, so one flush never holds up requests for long.
    */
   maxBatch?: number;
+  /**
+   * Leaves out of a flush the items its write would make pointless (the request log keeps each
+   * app's latest 1,000 calls: older ones of the same flush would be deleted in the same
+   * transaction). Gets the buffered items in the order they came; keeps their order.
+   */
+  compact?: (items: T[]) => T[];
   /** Names the writer in warnings, e.g. "request log". */
   name: string;
   log: { warn(details: object, message: string): void };
@@ -54,7 +60,7 @@ export class BatchWriter<T> {
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
     if (this.buffer.length === 0) return;
-    const batch = this.buffer;
+    const batch = this.options.compact ? this.options.compact(this.buffer) : this.buffer;
     this.buffer = [];
     this.writing = this.writeAll(batch).finally(() => {
       this.writing = null;

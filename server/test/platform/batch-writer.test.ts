@@ -76,6 +76,25 @@ describe('BatchWriter', () => {
     ]);
   });
 
+  it('writes what compact leaves of a flush', async () => {
+    const written: number[][] = [];
+    const w = new BatchWriter<number>({
+      name: 'test log',
+      flushMs: 60_000,
+      maxBuffered: 100,
+      maxBatch: 2,
+      compact: (items) => items.filter((n) => n % 2 === 0),
+      log: { warn: () => undefined },
+      write: async (batch) => {
+        written.push(batch);
+      },
+    });
+    w.pushAll([1, 2, 3, 4, 5, 6]);
+    await w.flush();
+    expect(written).toEqual([[2, 4], [6]]);
+    expect(w.pending).toBe(0);
+  });
+
   it('lets concurrent flushes share one write', async () => {
     const { w, written } = writer();
     w.pushAll([1, 2]);

@@ -12,7 +12,11 @@ import {
   type RequestLogEntry,
   type RequestLogRepo,
 } from '../../src/modules/request-log/repo.js';
-import { RequestLogService, type RequestLogView } from '../../src/modules/request-log/service.js';
+import {
+  latestPerApp,
+  RequestLogService,
+  type RequestLogView,
+} from '../../src/modules/request-log/service.js';
 import { buildTestApp, openTestDatabase, TEST_PUBLIC_URL, type TestApp } from '../helpers/app.js';
 import { makeApp, tokenFor } from '../rate-limit/support.js';
 
@@ -235,6 +239,17 @@ describe('request log', () => {
     expect(paths[0]).toBe('/v5/boards/1009');
     expect(paths[999]).toBe('/v5/boards/10');
 
+    // More than 1,000 calls of one app in one flush: its latest 1,000 are kept, other apps' all.
+    for (let i = 2000; i < 3500; i++) call(appId, i);
+    call(otherAppId, 1);
+    await log.flush();
+    const kept = await rowsOf(t.app, appId);
+    expect(kept).toHaveLength(KEEP_PER_APP);
+    expect(kept.map((r) => r.path).sort()).toEqual(
+      Array.from({ length: 1000 }, (_, i) => `/v5/boards/${2500 + i}`).sort(),
+    );
+    expect(await rowsOf(t.app, otherAppId)).toHaveLength(2);
+
     // A bookmark belongs to its list: another filter refuses it.
     const first = await t.app.inject({
       method: 'GET',
@@ -343,5 +358,45 @@ describe('request log writes', () => {
       '/v5/x/7',
     ]);
     expect(log.pending).toBe(0);
+  });
+});
+
+describe('latestPerApp (what a flush writes)', () => {
+  const entry = (appId: string, n: number): RequestLogEntry => ({
+    id: String(n),
+    appId,
+    userId: null,
+    tokenPrefix: 'pina_x',
+    method: 'GET',
+    path: `/v5/pins/${n}`,
+    operationId: 'pins/get',
+    status: 200,
+    latencyMs: 1,
+    createdAt: '2026-11-29T00:00:00.000Z',
+  });
+
+  it("keeps each app's latest KEEP_PER_APP entries, in the order they came", () => {
+    const entries: RequestLogEntry[] = [];
+    for (let n = 0; n < 2500; n++) entries.push(entry(n % 5 === 0 ? 'b' : 'a', n));
+    const kept = latestPerApp(entries);
+    const a = kept.filter((e) => e.appId === 'a').map((e) => Number(e.id));
+    const b = kept.filter((e) => e.appId === 'b');
+    expect(a).toHaveLength(KEEP_PER_APP);
+    expect(a).toEqual(
+      entries
+        .filter((e) => e.appId === 'a')
+        .slice(-KEEP_PER_APP)
+        .map((e) => Number(e.id)),
+    );
+    expect(b).toHaveLength(500);
+    const ids = kept.map((e) => Number(e.id));
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+  });
+
+  it('hands back a flush with nothing to leave out as it is', () => {
+    const small = [entry('a', 1), entry('b', 2)];
+    expect(latestPerApp(small)).toBe(small);
+    const many = Array.from({ length: 1500 }, (_, n) => entry(`app${n % 2}`, n));
+    expect(latestPerApp(many)).toBe(many);
   });
 });

@@ -2,6 +2,7 @@ import { BatchWriter } from '../../lib/batch-writer.js';
 import type { BookmarkCodec, Page } from '../../lib/bookmark.js';
 import { badRequest, notFound } from '../../lib/errors.js';
 import type { IdGenerator } from '../../lib/ids.js';
+import { nowIso } from '../../lib/time.js';
 import type { RequestLogEntry, RequestLogRepo, StatusFilter } from './repo.js';
 import { KEEP_PER_APP } from './repo.js';
 
@@ -84,6 +85,7 @@ export class RequestLogService {
       flushMs: options.flushMs,
       maxBuffered: options.maxBuffered ?? MAX_BUFFERED,
       maxBatch: MAX_BATCH,
+      compact: latestPerApp,
       log: options.log,
     });
   }
@@ -105,7 +107,7 @@ export class RequestLogService {
       operationId: call.operationId,
       status: call.status,
       latencyMs: Math.max(0, Math.round(call.latencyMs)),
-      createdAt: new Date().toISOString(),
+      createdAt: nowIso(),
     });
     return id;
   }
@@ -184,3 +186,21 @@ function present(entry: RequestLogEntry): RequestLogView {
 }
 
 export { KEEP_PER_APP };
+
+/**
+ * The entries of a flush that will be kept: each app's latest KEEP_PER_APP (the repo trims each
+ * app to that many in the same transaction, so older ones would be written only to be deleted).
+ */
+export function latestPerApp(entries: RequestLogEntry[]): RequestLogEntry[] {
+  if (entries.length <= KEEP_PER_APP) return entries;
+  const seen = new Map<string, number>();
+  const kept: RequestLogEntry[] = [];
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i]!;
+    const count = seen.get(entry.appId) ?? 0;
+    if (count >= KEEP_PER_APP) continue;
+    seen.set(entry.appId, count + 1);
+    kept.push(entry);
+  }
+  return kept.length === entries.length ? entries : kept.reverse();
+}
