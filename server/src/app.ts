@@ -9,7 +9,6 @@ import { registerAppSandboxRoutes } from './modules/app-sandbox/routes.js';
 import { AppSandboxService } from './modules/app-sandbox/service.js';
 import Fastify from 'fastify';
 import type { App } from './http/types.js';
-import helmet from '@fastify/helmet';
 import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import path from 'node:path';
@@ -26,6 +25,7 @@ import { registerOperationAuth } from './http/operations.js';
 import { RateLimiter, registerRateLimits } from './http/rate-limit.js';
 import { registerCsvQueryArrays } from './http/query-arrays.js';
 import { registerSessions } from './http/session.js';
+import { registerSecurityHeaders } from './http/web-headers.js';
 import { registerWebApp } from './http/web-app.js';
 import { BookmarkCodec } from './lib/bookmark.js';
 import { MemoryCounterStore, RedisCounterStore, type CounterStore } from './lib/counters.js';
@@ -345,18 +345,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await tokens.start();
   mailer.useLogger(app.log);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: false,
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-  });
+  registerSecurityHeaders(app);
   const operations: RegisteredOperation[] = [];
   app.decorate('operations', operations);
   app.addHook('onRoute', (route) => {
-    // Pinterest's JSON API sends no browser security headers (CSP, frame options…); building
-    // them costs a tenth of a pin get. The web app, OAuth pages and media keep them.
-    if (route.url.startsWith('/v5/')) {
-      route.config = Object.assign(route.config ?? {}, { helmet: { skipRoute: true } });
-    }
     const config = route.config as
       { operationId?: string; notImplemented?: boolean; scopes?: string[] } | undefined;
     if (!config?.operationId || config.notImplemented) return;

@@ -200,7 +200,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       standardPerSecond: int('RATE_LIMIT_STANDARD_PER_SECOND', 100, 1, 100_000_000),
       loginPer15Minutes: int('RATE_LIMIT_LOGIN_PER_15_MINUTES', 10, 1, 100_000),
     },
-    requestLogFlushMs: int('REQUEST_LOG_FLUSH_MS', 200, 10, 60_000),
+    requestLogFlushMs: int('REQUEST_LOG_FLUSH_MS', 1000, 10, 60_000),
     tokenCacheSeconds: int('TOKEN_CACHE_SECONDS', 10, 0, 300),
     analytics: {
       retentionDays: int('ANALYTICS_RETENTION_DAYS', 400, 1, 36_500),

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { unauthorized } from '../lib/errors.js';
 import type { SessionContext, SessionsService } from '../modules/sessions/service.js';
 import type { App } from './types.js';
+import { isApiPath } from './web-headers.js';
 
 export const SESSION_COOKIE = 'cb_session';
 
@@ -60,7 +61,9 @@ export async function registerSessions(
   sessions: SessionsService,
   cookieSecret: Buffer,
 ): Promise<void> {
-  await app.register(cookie, { secret: cookieSecret.toString('base64') });
+  // Cookies are parsed by the hook below, off the /v5 API path (`hook: false`: the plugin would
+  // parse them, and allocate for the cookies a reply sets, on every request).
+  await app.register(cookie, { secret: cookieSecret.toString('base64'), hook: false });
   await app.register(csrf, {
     cookieKey: 'cb_csrf',
     cookieOpts: { httpOnly: true, sameSite: 'lax', path: '/', signed: true },
@@ -70,9 +73,13 @@ export async function registerSessions(
   });
   app.decorateRequest('session', null);
 
-  // A callback hook: /v5 calls (no session) pass with no promise.
+  // A callback hook: /v5 calls (no cookies, no session) pass with no promise.
   app.addHook('onRequest', (request, _reply, done) => {
-    if (!isWebPath(request.url)) return done();
+    const url = request.url;
+    if (isApiPath(url)) return done();
+    const header = request.headers.cookie;
+    request.cookies = header ? app.parseCookie(header) : {};
+    if (!isWebPath(url)) return done();
     sessions.resolve(request.cookies[SESSION_COOKIE]).then(
       (session) => {
         request.session = session;

@@ -16,6 +16,13 @@ export interface BatchWriterOptions<T> {
    * transaction). Gets the buffered items in the order they came; keeps their order.
    */
   compact?: (items: T[]) => T[];
+  /**
+   * With `compact`: compacts the buffer as soon as this many items wait, not only at a flush, so
+   * what a busy second leaves in memory stays bounded (and short-lived, which the garbage
+   * collector rewards). When a compaction leaves most items, the next one waits until the buffer
+   * has doubled, so pushing never turns quadratic.
+   */
+  compactAt?: number;
   /** Names the writer in warnings, e.g. "request log". */
   name: string;
   log: { warn(details: object, message: string): void };
@@ -32,8 +39,11 @@ export class BatchWriter<T> {
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> | null = null;
   private dropped = 0;
+  private nextCompactAt: number;
 
-  constructor(private readonly options: BatchWriterOptions<T>) {}
+  constructor(private readonly options: BatchWriterOptions<T>) {
+    this.nextCompactAt = options.compact && options.compactAt ? options.compactAt : Infinity;
+  }
 
   start(): void {
     if (this.timer) return;
@@ -43,12 +53,19 @@ export class BatchWriter<T> {
 
   push(item: T): void {
     this.buffer.push(item);
+    if (this.buffer.length >= this.nextCompactAt) this.compactNow();
     if (this.buffer.length > this.options.maxBuffered) this.dropOldest();
   }
 
   pushAll(items: readonly T[]): void {
     for (const item of items) this.buffer.push(item);
+    if (this.buffer.length >= this.nextCompactAt) this.compactNow();
     if (this.buffer.length > this.options.maxBuffered) this.dropOldest();
+  }
+
+  private compactNow(): void {
+    this.buffer = this.options.compact!(this.buffer);
+    this.nextCompactAt = Math.max(this.options.compactAt!, this.buffer.length * 2);
   }
 
   /** Items waiting to be written. */
@@ -62,6 +79,7 @@ export class BatchWriter<T> {
     if (this.buffer.length === 0) return;
     const batch = this.options.compact ? this.options.compact(this.buffer) : this.buffer;
     this.buffer = [];
+    if (this.options.compact && this.options.compactAt) this.nextCompactAt = this.options.compactAt;
     this.writing = this.writeAll(batch).finally(() => {
       this.writing = null;
     });

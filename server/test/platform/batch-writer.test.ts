@@ -95,6 +95,57 @@ describe('BatchWriter', () => {
     expect(w.pending).toBe(0);
   });
 
+  it('compacts between flushes once compactAt items wait, and keeps the order', async () => {
+    const written: number[][] = [];
+    let compactions = 0;
+    const w = new BatchWriter<number>({
+      name: 'test log',
+      flushMs: 60_000,
+      maxBuffered: 1_000,
+      compactAt: 4,
+      // Keeps the latest three, as the request log keeps each app's latest calls.
+      compact: (items) => {
+        compactions++;
+        return items.slice(-3);
+      },
+      log: { warn: () => undefined },
+      write: async (batch) => {
+        written.push(batch);
+      },
+    });
+    w.pushAll([1, 2, 3]);
+    expect(w.pending).toBe(3);
+    w.push(4);
+    expect(w.pending).toBe(3);
+    // Three were left, so the next compaction waits for twice that: at 7 ([5, 6, 7] left).
+    for (const n of [5, 6, 7, 8, 9]) w.push(n);
+    expect(compactions).toBe(2);
+    expect(w.pending).toBe(5);
+    await w.flush();
+    expect(written).toEqual([[7, 8, 9]]);
+    expect(compactions).toBe(3);
+  });
+
+  it('does not compact on every push when compaction cannot shrink the buffer', async () => {
+    let compactions = 0;
+    const w = new BatchWriter<number>({
+      name: 'test log',
+      flushMs: 60_000,
+      maxBuffered: 100_000,
+      compactAt: 10,
+      compact: (items) => {
+        compactions++;
+        return items;
+      },
+      log: { warn: () => undefined },
+      write: async () => undefined,
+    });
+    for (let n = 0; n < 10_000; n++) w.push(n);
+    expect(w.pending).toBe(10_000);
+    // At 10, 20, 40 … 5,120 waiting: ten compactions, not ten thousand.
+    expect(compactions).toBe(10);
+  });
+
   it('lets concurrent flushes share one write', async () => {
     const { w, written } = writer();
     w.pushAll([1, 2]);

@@ -86,6 +86,8 @@ export class RequestLogService {
       maxBuffered: options.maxBuffered ?? MAX_BUFFERED,
       maxBatch: MAX_BATCH,
       compact: latestPerApp,
+      // A busy app's calls beyond its latest 1,000 are let go between flushes, not held until one.
+      compactAt: 2 * KEEP_PER_APP,
       log: options.log,
     });
   }

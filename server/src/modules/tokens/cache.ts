@@ -38,8 +38,10 @@ export interface TokenCacheOptions {
 }
 
 /**
- * Positive token lookups by token hash, so the check that runs on every API call is a map
- * lookup instead of a query. Only tokens that authenticated are kept (unknown, revoked or
+ * Positive token lookups by the token itself, so the check that runs on every API call is a map
+ * lookup: no query, and no hash (the SHA-256 that finds a token's row is computed on a miss
+ * only). The tokens are already in this process's memory, in the requests that carry them; they
+ * are never written anywhere from here. Only tokens that authenticated are kept (unknown, revoked or
  * expired tokens always reach the database, so random tokens cannot fill it). Correctness rests
  * on invalidation: whatever revokes a token or changes its app or user calls `forget` (through
  * TokensService), in this process at once and in the others through Redis; the TTL bounds
@@ -72,26 +74,26 @@ export class TokenCache<Value> {
     return this.entries.size;
   }
 
-  /** The cached token for this hash, if still fresh and not expired. */
-  get(hash: string): CachedToken<Value> | undefined {
-    const entry = this.entries.get(hash);
+  /** The cached entry for this token, if still fresh and not expired. */
+  get(token: string): CachedToken<Value> | undefined {
+    const entry = this.entries.get(token);
     if (!entry) return undefined;
     const now = this.now();
     if (now - entry.cachedAtMs >= this.options.ttlMs || now >= entry.expiresAtMs) {
-      this.entries.delete(hash);
+      this.entries.delete(token);
       return undefined;
     }
     return entry;
   }
 
   /** Keeps a token that authenticated, unless something was invalidated since `generation`. */
-  set(hash: string, token: CachedToken<Value>, generation: number): void {
+  set(token: string, entry: CachedToken<Value>, generation: number): void {
     if (!this.enabled || generation !== this.generationCount) return;
-    if (this.entries.size >= this.maxEntries && !this.entries.has(hash)) {
+    if (this.entries.size >= this.maxEntries && !this.entries.has(token)) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.entries.set(hash, { ...token, cachedAtMs: this.now() });
+    this.entries.set(token, { ...entry, cachedAtMs: this.now() });
   }
 
   /** Drops every entry the change touches, and any lookup in flight from being stored. */
@@ -101,7 +103,7 @@ export class TokenCache<Value> {
       this.entries.clear();
       return;
     }
-    for (const [hash, entry] of this.entries) {
+    for (const [token, entry] of this.entries) {
       if (
         (change.tokenId !== undefined && entry.tokenId === change.tokenId) ||
         (change.userId !== undefined && entry.userId === change.userId) ||
@@ -109,7 +111,7 @@ export class TokenCache<Value> {
         (change.refreshTokenId !== undefined &&
           (entry.refreshTokenId === change.refreshTokenId || entry.tokenId === change.refreshTokenId))
       ) {
-        this.entries.delete(hash);
+        this.entries.delete(token);
       }
     }
   }

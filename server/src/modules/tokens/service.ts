@@ -196,7 +196,7 @@ export class TokensService {
   cachedCaller(header: string | undefined): AuthContext | null {
     const token = header ? bearerToken(header) : null;
     if (!token || !this.cache.enabled) return null;
-    const cached = this.cache.get(hashToken(token));
+    const cached = this.cache.get(token);
     if (!cached) return null;
     this.touchLater(cached.tokenId, cached.value.lastUsedAtMs);
     return cached.value.auth;
@@ -209,12 +209,12 @@ export class TokensService {
       throw unauthorized('Authentication failed: send an access token as "Authorization: Bearer pina_…".');
     if (!token.startsWith(TOKEN_PREFIX.access) && !token.startsWith(TOKEN_PREFIX.client))
       throw unauthorized('Authentication failed: that is not an access token.');
-    const hash = hashToken(token);
-    const cached = this.cache.get(hash);
+    const cached = this.cache.get(token);
     if (cached) {
       this.touchLater(cached.tokenId, cached.value.lastUsedAtMs);
       return cached.value.auth;
     }
+    const hash = hashToken(token);
     const generation = this.cache.generation;
     const row = await this.repo.findByHash(hash);
     if (
@@ -242,7 +242,7 @@ export class TokensService {
       tokenKind: row.kind,
     };
     this.cache.set(
-      hash,
+      token,
       {
         tokenId: row.id,
         userId: row.userId,
