@@ -6,13 +6,21 @@
 const EPOCH_MS = 1_577_836_800_000n; // 2020-01-01T00:00:00Z
 const WORKER_BITS = 10n;
 const SEQUENCE_BITS = 12n;
-const MAX_SEQUENCE = (1n << SEQUENCE_BITS) - 1n;
+const MAX_SEQUENCE_NUMBER = Number((1n << SEQUENCE_BITS) - 1n);
 export const MAX_WORKER_ID = Number((1n << WORKER_BITS) - 1n);
 export const MAX_ID = (1n << 63n) - 1n;
 
+/** Decimal digits of an id kept apart from the rest, so a millisecond's ids share one prefix. */
+const LOW_DIGITS = 4;
+const LOW_MODULUS = 10 ** LOW_DIGITS;
+const LOW_MODULUS_BIG = BigInt(LOW_MODULUS);
+
 export class IdGenerator {
-  private lastMs = 0n;
-  private sequence = 0n;
+  private lastMs = 0;
+  private sequence = 0;
+  /** This millisecond's first id (sequence 0) as its leading digits and its last LOW_DIGITS as a number. */
+  private baseHigh = '';
+  private baseLow = 0;
 
   constructor(private readonly workerId: number) {
     if (!Number.isInteger(workerId) || workerId < 0 || workerId > MAX_WORKER_ID) {
@@ -21,26 +29,40 @@ export class IdGenerator {
   }
 
   next(): string {
-    let now = BigInt(Date.now());
+    let now = Date.now();
     if (now < this.lastMs) now = this.lastMs; // clock went backwards: keep ids increasing
     if (now === this.lastMs) {
-      this.sequence = (this.sequence + 1n) & MAX_SEQUENCE;
-      if (this.sequence === 0n) now = this.lastMs + 1n; // sequence exhausted: borrow the next millisecond
+      this.sequence = (this.sequence + 1) & MAX_SEQUENCE_NUMBER;
+      if (this.sequence === 0) now = this.lastMs + 1; // sequence exhausted: borrow the next millisecond
     } else {
-      this.sequence = 0n;
+      this.sequence = 0;
     }
-    this.lastMs = now;
-    const id =
-      ((now - EPOCH_MS) << (WORKER_BITS + SEQUENCE_BITS)) |
-      (BigInt(this.workerId) << SEQUENCE_BITS) |
-      this.sequence;
-    return id.toString();
+    if (now !== this.lastMs) {
+      // BigInt arithmetic once a millisecond; the ids within it add the sequence to its digits.
+      const base =
+        ((BigInt(now) - EPOCH_MS) << (WORKER_BITS + SEQUENCE_BITS)) | (BigInt(this.workerId) << SEQUENCE_BITS);
+      this.baseHigh = base >= LOW_MODULUS_BIG ? (base / LOW_MODULUS_BIG).toString() : '';
+      this.baseLow = Number(base % LOW_MODULUS_BIG);
+      this.lastMs = now;
+    }
+    const low = this.baseLow + this.sequence;
+    if (low >= LOW_MODULUS || this.baseHigh === '') {
+      // A carry into the leading digits (or a tiny id): the exact sum.
+      return (BigInt(this.baseHigh || '0') * LOW_MODULUS_BIG + BigInt(low)).toString();
+    }
+    return this.baseHigh + String(low).padStart(LOW_DIGITS, '0');
   }
 }
 
-/** True when `value` is a decimal string naming a positive 64-bit id. */
+const DIGITS = /^\d{1,19}$/;
+const ALL_ZEROS = /^0+$/;
+const MAX_ID_TEXT = MAX_ID.toString();
+
+/** True when `value` is a decimal string naming a positive 64-bit id (no BigInt: it runs on every call). */
 export function isValidId(value: string): boolean {
-  if (!/^\d{1,19}$/.test(value)) return false;
-  const n = BigInt(value);
-  return n > 0n && n <= MAX_ID;
+  if (!DIGITS.test(value)) return false;
+  // Compared as text: at 19 digits the order of the strings is the order of the numbers.
+  if (value.length === MAX_ID_TEXT.length && value > MAX_ID_TEXT) return false;
+  return !ALL_ZEROS.test(value);
 }
+

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { IdGenerator, isValidId, MAX_ID } from '../../src/lib/ids.js';
 import { idOf } from '../../src/db/values.js';
@@ -52,6 +52,43 @@ describe(`64-bit ids on ${TEST_DATABASE}`, () => {
     expect(new Set(minted).size).toBe(minted.length);
     for (let i = 1; i < minted.length; i++) expect(BigInt(minted[i]!) > BigInt(minted[i - 1]!)).toBe(true);
     expect(minted.every(isValidId)).toBe(true);
+  });
+
+  it('writes every id of a full millisecond exactly: time, worker and sequence, in canonical digits', () => {
+    // 4,096 ids in one millisecond run the sequence through every value, carries into the
+    // leading digits included; then the generator borrows the next millisecond.
+    for (const ms of [Date.UTC(2026, 10, 29, 8, 0, 0, 1), Date.UTC(2031, 0, 1), Date.UTC(2020, 0, 1, 0, 0, 5)]) {
+      const now = vi.spyOn(Date, 'now').mockReturnValue(ms);
+      const ids = new IdGenerator(1023);
+      const minted = Array.from({ length: 4097 }, () => ids.next());
+      now.mockRestore();
+      minted.forEach((id, i) => {
+        const expectedMs = BigInt(ms) + (i === 4096 ? 1n : 0n);
+        const expected =
+          ((expectedMs - 1_577_836_800_000n) << 22n) | (1023n << 12n) | BigInt(i === 4096 ? 0 : i);
+        expect(id).toBe(expected.toString());
+      });
+    }
+  });
+
+  it('accepts exactly the decimal strings of 1 … 2^63-1', () => {
+    for (const valid of ['1', '0001', '42', '1000000000000000000', '0000000000000000001', MAX_ID.toString()])
+      expect(isValidId(valid), valid).toBe(true);
+    for (const invalid of [
+      '',
+      '0',
+      '000',
+      '-1',
+      '+1',
+      '1.0',
+      ' 1',
+      '1e3',
+      '9223372036854775808',
+      '9999999999999999999',
+      '10000000000000000000',
+      '١٢٣',
+    ])
+      expect(isValidId(invalid), invalid).toBe(false);
   });
 
   it('two workers never mint the same id in the same millisecond', () => {

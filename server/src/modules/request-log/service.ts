@@ -77,6 +77,9 @@ const MAX_BATCH = 512;
  */
 export class RequestLogService {
   private readonly writer: BatchWriter<RequestLogEntry>;
+  /** The last Authorization header seen and its token prefix: a client sends the same one call after call. */
+  private lastAuthorization: string | undefined = undefined;
+  private lastTokenPrefix = '';
 
   constructor(private readonly options: RequestLogServiceOptions) {
     this.writer = new BatchWriter({
@@ -103,7 +106,7 @@ export class RequestLogService {
       id,
       appId: call.appId,
       userId: call.userId,
-      tokenPrefix: tokenPrefixOf(call.authorization),
+      tokenPrefix: this.tokenPrefixOf(call.authorization),
       method: call.method.length > 10 ? call.method.slice(0, 10) : call.method,
       path: pathOf(call.url),
       operationId: call.operationId,
@@ -112,6 +115,14 @@ export class RequestLogService {
       createdAt: nowIso(),
     });
     return id;
+  }
+
+  private tokenPrefixOf(authorization: string | undefined): string {
+    if (authorization !== this.lastAuthorization) {
+      this.lastTokenPrefix = tokenPrefixOf(authorization);
+      this.lastAuthorization = authorization;
+    }
+    return this.lastTokenPrefix;
   }
 
   /** Entries waiting to be written (tests and health checks). */
