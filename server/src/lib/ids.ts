@@ -40,7 +40,8 @@ export class IdGenerator {
     if (now !== this.lastMs) {
       // BigInt arithmetic once a millisecond; the ids within it add the sequence to its digits.
       const base =
-        ((BigInt(now) - EPOCH_MS) << (WORKER_BITS + SEQUENCE_BITS)) | (BigInt(this.workerId) << SEQUENCE_BITS);
+        ((BigInt(now) - EPOCH_MS) << (WORKER_BITS + SEQUENCE_BITS)) |
+        (BigInt(this.workerId) << SEQUENCE_BITS);
       this.baseHigh = base >= LOW_MODULUS_BIG ? (base / LOW_MODULUS_BIG).toString() : '';
       this.baseLow = Number(base % LOW_MODULUS_BIG);
       this.lastMs = now;
@@ -65,4 +66,3 @@ export function isValidId(value: string): boolean {
   if (value.length === MAX_ID_TEXT.length && value > MAX_ID_TEXT) return false;
   return !ALL_ZEROS.test(value);
 }
-

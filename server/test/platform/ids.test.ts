@@ -57,7 +57,11 @@ describe(`64-bit ids on ${TEST_DATABASE}`, () => {
   it('writes every id of a full millisecond exactly: time, worker and sequence, in canonical digits', () => {
     // 4,096 ids in one millisecond run the sequence through every value, carries into the
     // leading digits included; then the generator borrows the next millisecond.
-    for (const ms of [Date.UTC(2026, 10, 29, 8, 0, 0, 1), Date.UTC(2031, 0, 1), Date.UTC(2020, 0, 1, 0, 0, 5)]) {
+    for (const ms of [
+      Date.UTC(2026, 10, 29, 8, 0, 0, 1),
+      Date.UTC(2031, 0, 1),
+      Date.UTC(2020, 0, 1, 0, 0, 5),
+    ]) {
       const now = vi.spyOn(Date, 'now').mockReturnValue(ms);
       const ids = new IdGenerator(1023);
       const minted = Array.from({ length: 4097 }, () => ids.next());
