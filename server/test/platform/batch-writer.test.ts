@@ -1,21 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { BatchWriter } from '../../src/lib/batch-writer.js';
 
-function writer(options: { fail?: () => boolean; maxBuffered?: number; maxBatch?: number } = {}) {
+function writer(
+  options: {
+    fail?: () => boolean;
+    maxBuffered?: number;
+    maxBatch?: number;
+    compact?: (items: number[]) => number[];
+    compactAt?: number;
+  } = {},
+) {
   const written: number[][] = [];
   const warnings: string[] = [];
+  const counts = { compactions: 0 };
+  const compact = options.compact;
   const w = new BatchWriter<number>({
     name: 'test log',
     flushMs: 60_000,
     maxBuffered: options.maxBuffered ?? 100,
     maxBatch: options.maxBatch,
+    compactAt: options.compactAt,
+    compact: compact
+      ? (items) => {
+          counts.compactions++;
+          return compact(items);
+        }
+      : undefined,
     log: { warn: (_details, message) => warnings.push(message) },
     write: async (batch) => {
       if (options.fail?.()) throw new Error('database is down');
       written.push(batch);
     },
   });
-  return { w, written, warnings };
+  return { w, written, warnings, counts };
 }
 
 describe('BatchWriter', () => {
@@ -77,18 +94,7 @@ describe('BatchWriter', () => {
   });
 
   it('writes what compact leaves of a flush', async () => {
-    const written: number[][] = [];
-    const w = new BatchWriter<number>({
-      name: 'test log',
-      flushMs: 60_000,
-      maxBuffered: 100,
-      maxBatch: 2,
-      compact: (items) => items.filter((n) => n % 2 === 0),
-      log: { warn: () => undefined },
-      write: async (batch) => {
-        written.push(batch);
-      },
-    });
+    const { w, written } = writer({ maxBatch: 2, compact: (items) => items.filter((n) => n % 2 === 0) });
     w.pushAll([1, 2, 3, 4, 5, 6]);
     await w.flush();
     expect(written).toEqual([[2, 4], [6]]);
@@ -96,22 +102,11 @@ describe('BatchWriter', () => {
   });
 
   it('compacts between flushes once compactAt items wait, and keeps the order', async () => {
-    const written: number[][] = [];
-    let compactions = 0;
-    const w = new BatchWriter<number>({
-      name: 'test log',
-      flushMs: 60_000,
+    // Keeps the latest three, as the request log keeps each app's latest calls.
+    const { w, written, counts } = writer({
       maxBuffered: 1_000,
       compactAt: 4,
-      // Keeps the latest three, as the request log keeps each app's latest calls.
-      compact: (items) => {
-        compactions++;
-        return items.slice(-3);
-      },
-      log: { warn: () => undefined },
-      write: async (batch) => {
-        written.push(batch);
-      },
+      compact: (items) => items.slice(-3),
     });
     w.pushAll([1, 2, 3]);
     expect(w.pending).toBe(3);
@@ -119,31 +114,19 @@ describe('BatchWriter', () => {
     expect(w.pending).toBe(3);
     // Three were left, so the next compaction waits for twice that: at 7 ([5, 6, 7] left).
     for (const n of [5, 6, 7, 8, 9]) w.push(n);
-    expect(compactions).toBe(2);
+    expect(counts.compactions).toBe(2);
     expect(w.pending).toBe(5);
     await w.flush();
     expect(written).toEqual([[7, 8, 9]]);
-    expect(compactions).toBe(3);
+    expect(counts.compactions).toBe(3);
   });
 
-  it('does not compact on every push when compaction cannot shrink the buffer', async () => {
-    let compactions = 0;
-    const w = new BatchWriter<number>({
-      name: 'test log',
-      flushMs: 60_000,
-      maxBuffered: 100_000,
-      compactAt: 10,
-      compact: (items) => {
-        compactions++;
-        return items;
-      },
-      log: { warn: () => undefined },
-      write: async () => undefined,
-    });
+  it('does not compact on every push when compaction cannot shrink the buffer', () => {
+    const { w, counts } = writer({ maxBuffered: 100_000, compactAt: 10, compact: (items) => items });
     for (let n = 0; n < 10_000; n++) w.push(n);
     expect(w.pending).toBe(10_000);
     // At 10, 20, 40 … 5,120 waiting: ten compactions, not ten thousand.
-    expect(compactions).toBe(10);
+    expect(counts.compactions).toBe(10);
   });
 
   it('lets concurrent flushes share one write', async () => {
