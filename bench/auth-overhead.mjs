@@ -8,10 +8,11 @@
 //               (no setting, no command reaches it) and buildApp refuses it in production mode.
 //   guarded-redis  (with --redis) guarded, with the counters in Redis at REDIS_URL (default 127.0.0.1:6379)
 //
-//   npm run bench:auth                      100,000 pins, 3 rounds of 10 s (about 3 minutes)
+//   npm run bench:auth                      100,000 pins, 3 rounds of 10 s (about 4 minutes)
 //   options: --no-build  --full (1,000,000 pins)  --rounds=N  --seconds=N  --redis
 //
 // wrk -t2 -c64, a random pin per request, rounds alternating bare, guarded, unguarded, …; medians.
+// Each round starts fresh server processes and warms them up (a process can be slow for as long as it lives).
 // Targets (reported, never enforced): guarded ≥ 0.85 × unguarded, guarded ≥ 0.75 × bare.
 // Prints the figures and a Markdown block; writes bench/.work/auth-overhead.json.
 import fs from 'node:fs';
@@ -145,23 +146,7 @@ async function runner() {
     { name: 'unguarded', args: ['--serve=unguarded'], app: true },
     ...(redisUrl ? [{ name: 'guarded-redis', args: ['--serve=guarded'], app: true, redis: true }] : []),
   ];
-  const serverPids = [];
   for (const v of variants) {
-    v.port = await freePort();
-    v.base = `http://127.0.0.1:${v.port}`;
-    v.process = startProcess(
-      `auth-${v.name}`,
-      process.execPath,
-      v.app ? [path.join(BENCH_DIR, 'auth-overhead.mjs'), ...v.args] : [v.script],
-      {
-        cpus: serverCpus,
-        env: v.app
-          ? { ...appEnv(v.port), ...(v.redis ? { REDIS_URL: redisUrl } : {}) }
-          : { PORT: String(v.port), ...v.env },
-      },
-    );
-    await waitForHealth(`${v.base}/health`, v.process);
-    serverPids.push(v.process.pid);
     v.pathsFile = path.join(WORK_DIR, `paths-auth-${v.name === 'bare' ? 'bare' : 'full'}.txt`);
     fs.writeFileSync(
       v.pathsFile,
@@ -170,6 +155,45 @@ async function runner() {
     // Only the guarded servers see the token; the unguarded one must answer without it.
     v.headers = v.app && v.name !== 'unguarded' ? { authorization: `Bearer ${meta.token}` } : {};
   }
+  // Every round starts its own server processes: two copies of one build can differ by a
+  // quarter for as long as they live (see bench/RESULTS.md), so a run must not hang on one draw.
+  let serverPids = [];
+  const startServers = async () => {
+    serverPids = [];
+    for (const v of variants) {
+      v.port = await freePort();
+      v.base = `http://127.0.0.1:${v.port}`;
+      v.process = startProcess(
+        `auth-${v.name}`,
+        process.execPath,
+        v.app ? [path.join(BENCH_DIR, 'auth-overhead.mjs'), ...v.args] : [v.script],
+        {
+          cpus: serverCpus,
+          env: v.app
+            ? { ...appEnv(v.port), ...(v.redis ? { REDIS_URL: redisUrl } : {}) }
+            : { PORT: String(v.port), ...v.env },
+        },
+      );
+      await waitForHealth(`${v.base}/health`, v.process);
+      serverPids.push(v.process.pid);
+    }
+  };
+  const stopServers = async () => {
+    for (const v of variants) await stopProcess(v.process);
+  };
+  const warmUp = async () => {
+    for (const v of variants) {
+      await runWrk({
+        baseUrl: v.base,
+        pathsFile: v.pathsFile,
+        headers: v.headers,
+        ...wrk,
+        seconds: wrk.warmupSeconds,
+        cpus: loadCpus,
+      });
+    }
+  };
+  await startServers();
   log(`Servers up on CPU ${serverCpus ?? 'any'}: ${variants.map((v) => `${v.name} ${v.base}`).join(', ')}`);
 
   try {
@@ -189,22 +213,17 @@ async function runner() {
     if (noToken.status !== 401)
       throw new Error(`the guarded server answered ${noToken.status} without a token`);
 
-    log(`Warm-up: ${wrk.warmupSeconds} s of wrk on each …`);
-    for (const v of variants) {
-      await runWrk({
-        baseUrl: v.base,
-        pathsFile: v.pathsFile,
-        headers: v.headers,
-        ...wrk,
-        seconds: wrk.warmupSeconds,
-        cpus: loadCpus,
-      });
-    }
     log(
       `wrk -t${wrk.threads} -c${wrk.connections} -d${wrk.seconds}s, ${rounds} rounds alternating ${variants.map((v) => v.name).join(', ')} …`,
     );
     const results = Object.fromEntries(variants.map((v) => [v.name, []]));
     for (let round = 1; round <= rounds; round++) {
+      if (round > 1) {
+        await stopServers();
+        await startServers();
+      }
+      log(`Round ${round}: fresh servers; warm-up, ${wrk.warmupSeconds} s of wrk on each …`);
+      await warmUp();
       for (const v of variants) {
         const before = cpuSnapshot(serverPids);
         const r = await runWrk({
@@ -269,7 +288,7 @@ async function runner() {
     fs.writeFileSync(path.join(WORK_DIR, 'auth-overhead.json'), JSON.stringify(summary, null, 2));
     console.log('\n' + markdown(summary, variants) + '\n');
   } finally {
-    for (const v of variants) await stopProcess(v.process);
+    await stopServers();
     await stopAll();
   }
 }
