@@ -2,7 +2,6 @@ import { SettableClock } from './lib/clock.js';
 import { AnalyticsControlRepo } from './modules/analytics-control/repo.js';
 import { registerAnalyticsControlRoutes } from './modules/analytics-control/routes.js';
 import { AnalyticsControlService } from './modules/analytics-control/service.js';
-import { registerCallInspector, registerFaultInjection } from './modules/app-sandbox/hook.js';
 import { CallInspector } from './modules/app-sandbox/inspector-service.js';
 import { AppSandboxRepo, InspectedBodiesRepo } from './modules/app-sandbox/repo.js';
 import { registerAppSandboxRoutes } from './modules/app-sandbox/routes.js';
@@ -21,8 +20,8 @@ import { WorkerLease } from './db/worker-lease.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerNotImplementedOperations } from './http/not-implemented.js';
 import { registerOpenApi, registerOpenApiRoutes } from './http/openapi.js';
-import { registerOperationAuth } from './http/operations.js';
-import { RateLimiter, registerRateLimits } from './http/rate-limit.js';
+import { registerApiGuards, registerBenchCaller } from './http/api-guards.js';
+import { RateLimiter } from './http/rate-limit.js';
 import { registerCsvQueryArrays } from './http/query-arrays.js';
 import { registerSessions } from './http/session.js';
 import { registerSecurityHeaders } from './http/web-headers.js';
@@ -76,7 +75,7 @@ import { registerPinWebRoutes } from './modules/pins/web-routes.js';
 import { registerPostmanRoutes } from './modules/postman/routes.js';
 import { PostmanService } from './modules/postman/service.js';
 import { RequestLogRepo } from './modules/request-log/repo.js';
-import { registerRequestLogHook, registerRequestLogRoutes } from './modules/request-log/routes.js';
+import { registerRequestLogRoutes } from './modules/request-log/routes.js';
 import { RequestLogService } from './modules/request-log/service.js';
 import { PinsService } from './modules/pins/service.js';
 import { SectionsRepo } from './modules/sections/repo.js';
@@ -87,7 +86,7 @@ import { SessionsRepo } from './modules/sessions/repo.js';
 import { SessionsService } from './modules/sessions/service.js';
 import { TokensRepo } from './modules/tokens/repo.js';
 import { ALL_SCOPES } from './modules/tokens/scopes.js';
-import { TokensService, type AuthContext } from './modules/tokens/service.js';
+import { TokensService } from './modules/tokens/service.js';
 import { RedisTokenInvalidations } from './modules/tokens/cache.js';
 import { BusinessRepo } from './modules/business/repo.js';
 import { registerBusinessRoutes } from './modules/business/routes.js';
@@ -369,26 +368,21 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   if (options.benchWithoutApiGuards) {
     if (config.mode === 'production')
       throw new Error('benchWithoutApiGuards is for benchmarks in sandbox mode only');
-    const caller: AuthContext = {
+    registerBenchCaller(app, {
       ...options.benchWithoutApiGuards,
       tokenId: '0',
       scopes: new Set(ALL_SCOPES),
       tier: 'STANDARD',
       tokenKind: 'access',
-    };
-    app.decorateRequest('auth', null);
-    app.addHook('onRequest', async (request) => {
-      if (request.routeOptions.config.operationId) request.auth = caller;
     });
   } else {
-    registerOperationAuth(app, tokens);
-    registerRateLimits(app, new RateLimiter({ counters, limits: config.rateLimits }));
-    registerRequestLogHook(app, requestLog);
-    if (appSandbox.enabled) {
-      registerFaultInjection(app, appSandbox);
-      registerCallInspector(app, appSandbox, callInspector);
-      callInspector.start();
-    }
+    registerApiGuards(app, {
+      tokens,
+      limiter: new RateLimiter({ counters, limits: config.rateLimits }),
+      requestLog,
+      sandbox: appSandbox.enabled ? { service: appSandbox, inspector: callInspector } : null,
+    });
+    if (appSandbox.enabled) callInspector.start();
     requestLog.start();
   }
   registerCsvQueryArrays(app);

@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyRequest } from 'fastify';
 import { ApiError, missingScope, notPermitted } from '../lib/errors.js';
 import type { Scope } from '../modules/tokens/scopes.js';
-import type { AuthContext, TokensService } from '../modules/tokens/service.js';
+import type { AuthContext } from '../modules/tokens/service.js';
 import { referenceOperation } from './reference.js';
 
 declare module 'fastify' {
@@ -24,8 +24,8 @@ declare module 'fastify' {
      */
     deniedAuth: AuthContext | null;
     /**
-     * The operationId of the /v5 operation being called, set by the auth hook with `auth` or
-     * `deniedAuth` (later hooks read it here: `request.routeOptions` builds an object per read).
+     * The operationId of the /v5 operation being called, set by the API guards with `auth` or
+     * `deniedAuth` (the rate limit and the request log read it here).
      */
     apiOperationId: string | null;
   }
@@ -38,54 +38,47 @@ export function callerOf(request: FastifyRequest): AuthContext {
   return request.auth;
 }
 
+/** A /v5 operation whose calls are guarded: what its route's config says. */
+export interface GuardedOperation {
+  operationId: string;
+  /** Scopes the spec lists for it (pinterest_oauth2). */
+  scopes: readonly Scope[];
+  /** Whether the spec lets a client-credentials token call it. */
+  acceptsClientTokens: boolean;
+}
+
 /**
- * Authentication and scopes for /v5 operations run before the body is parsed or validated,
- * as Pinterest orders them: 401, then 403, then 400.
+ * The operation a route serves when its calls go through the API guards (token, scopes, rate
+ * limit, request log): every /v5 operation route except the 501 ones and the token endpoints,
+ * which authenticate the client with HTTP Basic instead.
  */
-export function registerOperationAuth(app: FastifyInstance, tokens: TokensService): void {
-  app.decorateRequest('auth', null);
-  app.decorateRequest('deniedAuth', null);
-  app.decorateRequest('apiOperationId', null);
-  // A callback hook: a token kept in memory is admitted with no promise at all.
-  app.addHook('onRequest', (request, _reply, done) => {
-    const config = request.routeOptions.config;
-    if (!config.operationId || config.notImplemented || config.clientAuth) return done();
-    request.apiOperationId = config.operationId;
-    const cached = tokens.cachedCaller(request.headers.authorization);
-    if (cached) return done(admit(request, cached, config.operationId, config.scopes));
-    tokens.authenticate(request.headers.authorization).then(
-      (auth) => done(admit(request, auth, config.operationId!, config.scopes)),
-      (error: Error) => done(error),
-    );
-  });
+export function guardedOperationOf(config: FastifyContextConfig | undefined): GuardedOperation | null {
+  if (!config?.operationId || config.notImplemented || config.clientAuth) return null;
+  return {
+    operationId: config.operationId,
+    scopes: config.scopes ?? [],
+    acceptsClientTokens: !!referenceOperation(config.operationId)?.clientCredentials,
+  };
 }
 
-/** Sets `request.auth` when the caller may call the operation; otherwise the error to answer with. */
-function admit(
+/**
+ * Why the authenticated caller may not make this call (403), or undefined when they may:
+ * checked before the body is parsed or validated, as Pinterest orders them (401, then 403, then 400).
+ */
+export function refusalOf(
   request: FastifyRequest,
   auth: AuthContext,
-  operationId: string,
-  scopes: readonly Scope[] | undefined,
+  operation: GuardedOperation,
 ): ApiError | undefined {
-  const refusal = refusalOf(request, auth, operationId, scopes);
-  if (refusal) request.deniedAuth = auth;
-  else request.auth = auth;
-  return refusal;
-}
-
-function refusalOf(
-  request: FastifyRequest,
-  auth: AuthContext,
-  operationId: string,
-  scopes: readonly Scope[] | undefined,
-): ApiError | undefined {
-  if (auth.tokenKind === 'client' && !referenceOperation(operationId)?.clientCredentials) {
+  if (auth.tokenKind === 'client' && !operation.acceptsClientTokens) {
     return notPermitted(
-      `You are not permitted to access that resource: ${operationId} does not accept client credentials tokens; use a user access token.`,
+      `You are not permitted to access that resource: ${operation.operationId} does not accept client credentials tokens; use a user access token.`,
     );
   }
-  const missing = (scopes ?? []).filter((s) => !auth.scopes.has(s));
-  if (missing.length > 0) return missingScope(missing);
+  const { scopes } = operation;
+  for (let i = 0; i < scopes.length; i++) {
+    if (!auth.scopes.has(scopes[i]!)) return missingScope(scopes.filter((s) => !auth.scopes.has(s)));
+  }
   const query = request.query as Record<string, unknown> | undefined;
   if (query && query.ad_account_id !== undefined) {
     return new ApiError(

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import type { CounterHit, CounterStore, HitResult } from '../lib/counters.js';
 import { ApiError } from '../lib/errors.js';
@@ -159,20 +159,4 @@ export class RateLimiter {
       'rate-limit counters unreachable: letting API calls through without rate limits (fail open)',
     );
   }
-}
-
-/**
- * Registers the limiter as an onRequest hook. Call after registerOperationAuth: hooks run in
- * the order they are added, so `request.auth` is set (and 401/403 already answered) by then.
- */
-export function registerRateLimits(app: FastifyInstance, limiter: RateLimiter): void {
-  // A callback hook: with counters in memory the call is counted with no promise at all.
-  app.addHook('onRequest', (request, reply, done) => {
-    const auth = request.auth;
-    const operationId = request.apiOperationId;
-    if (!auth || !operationId) return done();
-    const outcome = limiter.check(request, reply, auth, operationId);
-    if (outcome instanceof Promise) outcome.then((error) => done(error), done);
-    else done(outcome);
-  });
 }

@@ -50,6 +50,26 @@ describe('rate limits (memory counters)', () => {
     expectRateLimited(over, 'org_read');
   });
 
+  it('guards the HEAD twin of a GET operation and counts each call once', async () => {
+    const owner = await t.factories.user();
+    const pin = await t.factories.pin({ owner });
+    const url = `/v5/pins/${pin.id}`;
+    const anonymous = await t.app.inject({ method: 'HEAD', url });
+    expect(anonymous.statusCode).toBe(401);
+    const head = await t.app.inject({ method: 'HEAD', url, headers: owner.auth });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['x-ratelimit-remaining']).toBe('2');
+    const get = await t.app.inject({ method: 'GET', url, headers: owner.auth });
+    expect(get.headers['x-ratelimit-remaining']).toBe('1');
+    // Web routes are not API operations: no token check, no rate limit.
+    const web = await t.app.inject({ method: 'GET', url: '/health', headers: owner.auth });
+    expect(web.statusCode).toBe(200);
+    expect(web.headers['x-ratelimit-remaining']).toBeUndefined();
+    expect(
+      (await t.app.inject({ method: 'GET', url, headers: owner.auth })).headers['x-ratelimit-remaining'],
+    ).toBe('0');
+  });
+
   it('shares one quota between the operations of a category and keeps categories apart', async () => {
     const owner = await t.factories.user();
     const pin = await t.factories.pin({ owner });

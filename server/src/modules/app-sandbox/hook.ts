@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import { ApiError } from '../../lib/errors.js';
+import type { AuthContext } from '../tokens/service.js';
 import { FAULT_HEADER, type Fault } from './faults.js';
 import type { CallInspector } from './inspector-service.js';
 import { keepBody, type KeptBody } from './inspection.js';
@@ -22,21 +23,24 @@ const MESSAGES: Record<429 | 500 | 503, string> = {
 };
 
 /**
- * Fault injection for /v5 calls of apps that asked for it (sandbox mode only). Runs after
- * authentication and the rate limit, so the call is counted and logged like any other; the
- * request log shows the injected status.
+ * Fault injection for a /v5 call of an app that asked for it (sandbox mode only): the last of
+ * the API guards, after authentication and the rate limit, so the call is counted and logged
+ * like any other and the request log shows the injected status. `done` gets the injected
+ * error, or nothing; most calls are decided from memory with no promise at all.
  */
-export function registerFaultInjection(app: FastifyInstance, sandbox: AppSandboxService): void {
-  // A callback hook: most calls are decided from memory with no promise at all.
-  app.addHook('onRequest', (request, reply, done) => {
-    const auth = request.auth;
-    if (!auth || !sandbox.mayInject(auth.appId)) return done();
-    const header = request.headers[FAULT_HEADER];
-    sandbox.faultForCall(auth.appId, typeof header === 'string' ? header : undefined).then(
-      (fault) => apply(fault, reply, done),
-      (error: Error) => done(error),
-    );
-  });
+export function injectFault(
+  sandbox: AppSandboxService,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  auth: AuthContext,
+  done: (error?: Error) => void,
+): void {
+  if (!sandbox.mayInject(auth.appId)) return done();
+  const header = request.headers[FAULT_HEADER];
+  sandbox.faultForCall(auth.appId, typeof header === 'string' ? header : undefined).then(
+    (fault) => apply(fault, reply, done),
+    (error: Error) => done(error),
+  );
 }
 
 function apply(
@@ -56,16 +60,11 @@ function apply(
 }
 
 /**
- * The call inspector: for apps whose owner turned it on, the request and response bodies of
- * each /v5 call go into the request log (capped, secrets redacted). Registered after the request
- * log's hook, so the call's log id is known when the bodies are recorded.
+ * The call inspector, part one (an onSend hook of /v5 operation routes): for apps whose owner
+ * turned it on, keeps the request and response bodies of the call (capped, secrets redacted).
  */
-export function registerCallInspector(
-  app: FastifyInstance,
-  sandbox: AppSandboxService,
-  inspector: CallInspector,
-): void {
-  app.addHook('onSend', (request, reply, payload, done) => {
+export function inspectorCapture(sandbox: AppSandboxService): onSendHookHandler {
+  return (request, reply, payload, done) => {
     const auth = request.auth;
     if (!auth || sandbox.inspectorKnownOff(auth.appId)) return done(null, payload);
     sandbox.inspectorEnabled(auth.appId).then(
@@ -82,21 +81,25 @@ export function registerCallInspector(
       },
       () => done(null, payload),
     );
-  });
-  app.addHook('onResponse', (request, _reply, done) => {
-    const inspected = request.inspected;
-    const auth = request.auth;
-    if (inspected && auth && request.requestLogId) {
-      inspector.record({
-        requestId: request.requestLogId,
-        appId: auth.appId,
-        requestBody: inspected.request.text,
-        requestTruncated: inspected.request.truncated,
-        responseBody: inspected.response.text,
-        responseTruncated: inspected.response.truncated,
-        contentType: inspected.contentType,
-      });
-    }
-    done();
-  });
+  };
+}
+
+/**
+ * The call inspector, part two (once the response is out): records the kept bodies with the
+ * call's request-log entry, so it runs after the request log has recorded the call.
+ */
+export function recordInspected(inspector: CallInspector, request: FastifyRequest): void {
+  const inspected = request.inspected;
+  const auth = request.auth;
+  if (inspected && auth && request.requestLogId) {
+    inspector.record({
+      requestId: request.requestLogId,
+      appId: auth.appId,
+      requestBody: inspected.request.text,
+      requestTruncated: inspected.request.truncated,
+      responseBody: inspected.response.text,
+      responseTruncated: inspected.response.truncated,
+      contentType: inspected.contentType,
+    });
+  }
 }

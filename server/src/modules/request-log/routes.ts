@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { ErrorSchema } from '../../http/schema-helpers.js';
 import { requireSession } from '../../http/session.js';
@@ -8,33 +7,9 @@ import type { RequestLogService } from './service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Id of this call's request-log entry, once it is recorded (onResponse). */
+    /** Id of this call's request-log entry, once the API guards have recorded it (onResponse). */
     requestLogId?: string;
   }
-}
-
-/**
- * Records every /v5 call made with a valid token once its response has gone out: those the auth
- * hook admitted (request.auth) and those it refused with 403 (request.deniedAuth: a missing
- * scope…). onResponse runs after the reply, and `record` only appends to memory.
- */
-export function registerRequestLogHook(app: FastifyInstance, requestLog: RequestLogService): void {
-  // A callback hook, not an async one: no promise per request on the hottest path.
-  app.addHook('onResponse', (request, reply, done) => {
-    const auth = request.auth ?? request.deniedAuth;
-    if (!auth) return done();
-    request.requestLogId = requestLog.record({
-      appId: auth.appId,
-      userId: auth.userId,
-      authorization: request.headers.authorization,
-      method: request.method,
-      url: request.url,
-      operationId: request.apiOperationId,
-      status: reply.statusCode,
-      latencyMs: reply.elapsedTime,
-    });
-    done();
-  });
 }
 
 const RequestLogItem = Type.Object({
