@@ -27,6 +27,10 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const DAY = 24 * 60 * MINUTE;
 const WARN_EVERY_MS = 30 * SECOND;
+// Lower case, as Fastify stores header names: no lower-casing copy per call.
+const LIMIT_HEADER = 'x-ratelimit-limit';
+const REMAINING_HEADER = 'x-ratelimit-remaining';
+const RESET_HEADER = 'x-ratelimit-reset';
 
 export interface RateLimitOptions {
   counters: CounterStore;
@@ -45,6 +49,8 @@ interface Plan {
   tier: AccessTier;
   windows: Window[];
   hits: CounterHit[];
+  /** Each window's limit as header text, written once. */
+  limitTexts: string[];
 }
 
 /** Who a call counts against: a token's caller, or an app alone (the token endpoint, per client). */
@@ -112,7 +118,7 @@ export class RateLimiter {
         windowMs: w.ms,
         limit: w.limit,
       }));
-      plan = { category, tier, windows, hits };
+      plan = { category, tier, windows, hits, limitTexts: windows.map((w) => String(w.limit)) };
       plans.set(operationId, plan);
     }
     return plan;
@@ -120,32 +126,35 @@ export class RateLimiter {
 
   private decide(reply: FastifyReply, plan: Plan, results: HitResult[]): ApiError | undefined {
     const { category, tier, windows } = plan;
-    let over: { window: Window; result: HitResult } | null = null;
-    let tightest: HitResult | null = null;
+    let over = -1;
+    let tightest = -1;
     for (let i = 0; i < results.length; i++) {
       const result = results[i]!;
-      const window = windows[i]!;
-      if (!result.allowed && (!over || result.resetSeconds > over.result.resetSeconds))
-        over = { window, result };
-      if (!tightest || result.limit - result.count < tightest.limit - tightest.count) tightest = result;
+      if (!result.allowed && (over === -1 || result.resetSeconds > results[over]!.resetSeconds)) over = i;
+      if (
+        tightest === -1 ||
+        result.limit - result.count < results[tightest]!.limit - results[tightest]!.count
+      )
+        tightest = i;
     }
-    if (over) {
-      const { window, result } = over;
-      reply.header('Retry-After', String(result.resetSeconds));
-      reply.header('X-RateLimit-Limit', String(result.limit));
-      reply.header('X-RateLimit-Remaining', '0');
-      reply.header('X-RateLimit-Reset', String(result.resetSeconds));
+    if (over !== -1) {
+      const result = results[over]!;
+      reply.header('retry-after', String(result.resetSeconds));
+      reply.header(LIMIT_HEADER, plan.limitTexts[over]!);
+      reply.header(REMAINING_HEADER, '0');
+      reply.header(RESET_HEADER, String(result.resetSeconds));
       return new ApiError(
         429,
         8,
         `Rate limit exceeded for the ${category} category: this ${tier === 'TRIAL' ? 'Trial' : 'Standard'} app may ` +
-          `make ${result.limit} calls ${CALLS_PER[window.name]} per user in it. Retry after ${result.resetSeconds} s.`,
+          `make ${result.limit} calls ${CALLS_PER[windows[over]!.name]} per user in it. Retry after ${result.resetSeconds} s.`,
       );
     }
-    if (tightest) {
-      reply.header('X-RateLimit-Limit', String(tightest.limit));
-      reply.header('X-RateLimit-Remaining', String(Math.max(0, tightest.limit - tightest.count)));
-      reply.header('X-RateLimit-Reset', String(tightest.resetSeconds));
+    if (tightest !== -1) {
+      const result = results[tightest]!;
+      reply.header(LIMIT_HEADER, plan.limitTexts[tightest]!);
+      reply.header(REMAINING_HEADER, String(Math.max(0, result.limit - result.count)));
+      reply.header(RESET_HEADER, String(result.resetSeconds));
     }
     return undefined;
   }

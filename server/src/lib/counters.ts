@@ -40,12 +40,12 @@ export class MemoryCounterStore implements CounterStore {
   private lastSweep = Date.now();
 
   async hit(key: string, windowMs: number, limit: number): Promise<HitResult> {
-    return this.count(key, windowMs, limit);
-  }
-
-  private count(key: string, windowMs: number, limit: number): HitResult {
     const now = Date.now();
     this.sweep(now);
+    return this.count(key, windowMs, limit, now);
+  }
+
+  private count(key: string, windowMs: number, limit: number, now: number): HitResult {
     let window = this.windows.get(key);
     if (!window || window.resetAt <= now) {
       // The window starts with its first hit, as in RedisCounterStore.
@@ -67,7 +67,15 @@ export class MemoryCounterStore implements CounterStore {
 
   /** hitAll without a promise: the counters are in this process. */
   hitAllNow(hits: readonly CounterHit[]): HitResult[] {
-    return hits.map((h) => this.count(h.key, h.windowMs, h.limit));
+    // One clock read for every window of the call (it is on every API call's path).
+    const now = Date.now();
+    this.sweep(now);
+    const results: HitResult[] = new Array(hits.length);
+    for (let i = 0; i < hits.length; i++) {
+      const hit = hits[i]!;
+      results[i] = this.count(hit.key, hit.windowMs, hit.limit, now);
+    }
+    return results;
   }
 
   async reset(key: string): Promise<void> {

@@ -106,6 +106,9 @@ interface CachedAuth {
  */
 export class TokensService {
   private readonly lastTouched = new Map<string, number>();
+  /** The last Authorization header and its token: a client sends the same one call after call. */
+  private lastHeader: string | undefined = undefined;
+  private lastToken: string | null = null;
   private readonly cache: TokenCache<CachedAuth>;
   private readonly invalidations: TokenInvalidationBus | null;
 
@@ -189,12 +192,21 @@ export class TokensService {
     return { access, refresh };
   }
 
+  /** The bearer token of an Authorization header (null when it is not one), parsed once per new header. */
+  private tokenOf(header: string | undefined): string | null {
+    if (header !== this.lastHeader) {
+      this.lastToken = header ? bearerToken(header) : null;
+      this.lastHeader = header;
+    }
+    return this.lastToken;
+  }
+
   /**
    * The caller, synchronously, when the header's token is a valid one kept in memory; null when
    * the database must be asked (then call `authenticate`). Never throws.
    */
   cachedCaller(header: string | undefined): AuthContext | null {
-    const token = header ? bearerToken(header) : null;
+    const token = this.tokenOf(header);
     if (!token || !this.cache.enabled) return null;
     const cached = this.cache.get(token);
     if (!cached) return null;
@@ -204,7 +216,7 @@ export class TokensService {
 
   /** Resolves an `Authorization` header to the caller, or throws 401 code 2. */
   async authenticate(header: string | undefined): Promise<AuthContext> {
-    const token = header ? bearerToken(header) : null;
+    const token = this.tokenOf(header);
     if (token === null)
       throw unauthorized('Authentication failed: send an access token as "Authorization: Bearer pina_…".');
     if (!token.startsWith(TOKEN_PREFIX.access) && !token.startsWith(TOKEN_PREFIX.client))
