@@ -7,15 +7,20 @@
 //               bench user with no token check, rate limit or request log. It is a buildApp option only
 //               (no setting, no command reaches it) and buildApp refuses it in production mode.
 //   guarded-redis  (with --redis) guarded, with the counters in Redis at REDIS_URL (default 127.0.0.1:6379)
+//   switched    guarded, with a bench-only switch (`benchApiGuardSwitch`) that skips the guards at run time:
+//               each round measures it in windows with the guards on and off in turn (on, off, off, on, on,
+//               off), so the guards' cost is also measured within one process, free of the difference
+//               between two processes of one build (which can be larger than the guards' cost)
 //
 //   npm run bench:auth                      100,000 pins, 3 rounds of 10 s (about 4 minutes)
-//   options: --no-build  --full (1,000,000 pins)  --rounds=N  --seconds=N  --redis
+//   options: --no-build  --full (1,000,000 pins)  --rounds=N  --seconds=N  --paired-seconds=N  --redis
 //
 // wrk -t2 -c64, a random pin per request, rounds alternating bare, guarded, unguarded, …; medians.
 // Each round starts fresh server processes and warms them up (a process can be slow for as long as it lives).
 // Targets (reported, never enforced): guarded ≥ 0.85 × unguarded, guarded ≥ 0.75 × bare.
 // Prints the figures and a Markdown block; writes bench/.work/auth-overhead.json.
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,11 +55,27 @@ async function serve(mode) {
   const { buildApp } = await importDist('app.js');
   const config = loadConfig(process.env);
   const meta = JSON.parse(fs.readFileSync(process.env.BENCH_META, 'utf8'));
+  const caller = { userId: meta.userId, appId: meta.appId };
+  const state = { guardsOff: false };
   const app = await buildApp(
     config,
-    mode === 'unguarded' ? { benchWithoutApiGuards: { userId: meta.userId, appId: meta.appId } } : {},
+    mode === 'unguarded'
+      ? { benchWithoutApiGuards: caller }
+      : mode === 'switched'
+        ? { benchApiGuardSwitch: { caller, state } }
+        : {},
   );
   await app.listen({ host: config.host, port: config.port });
+  if (mode === 'switched') {
+    // The runner turns the guards on and off through this port (GET /guards/on, /guards/off).
+    http
+      .createServer((request, response) => {
+        if (request.url === '/guards/off') state.guardsOff = true;
+        else if (request.url === '/guards/on') state.guardsOff = false;
+        response.end(state.guardsOff ? 'off' : 'on');
+      })
+      .listen(Number(process.env.CONTROL_PORT), '127.0.0.1');
+  }
   const close = async () => {
     await app.close();
     process.exit(0);
@@ -89,6 +110,8 @@ async function runner() {
     process.env.LOAD_CPUS ?? (cpuCount > 2 ? `0-${cpuCount - 2}` : cpuCount === 2 ? '0' : null);
   const rounds = Number(option('rounds', 3));
   const wrk = { threads: 2, connections: 64, seconds: Number(option('seconds', 10)), warmupSeconds: 5 };
+  const pairedSeconds = Number(option('paired-seconds', 5));
+  const PAIRED_ORDER = ['on', 'off', 'off', 'on', 'on', 'off'];
   const redisUrl = flag('redis') ? process.env.REDIS_URL || 'redis://127.0.0.1:6379' : null;
   const UV_THREADPOOL_SIZE = process.env.UV_THREADPOOL_SIZE ?? '8';
 
@@ -145,6 +168,7 @@ async function runner() {
     { name: 'guarded', args: ['--serve=guarded'], app: true },
     { name: 'unguarded', args: ['--serve=unguarded'], app: true },
     ...(redisUrl ? [{ name: 'guarded-redis', args: ['--serve=guarded'], app: true, redis: true }] : []),
+    { name: 'switched', args: ['--serve=switched'], app: true, paired: true },
   ];
   for (const v of variants) {
     v.pathsFile = path.join(WORK_DIR, `paths-auth-${v.name === 'bare' ? 'bare' : 'full'}.txt`);
@@ -163,6 +187,7 @@ async function runner() {
     for (const v of variants) {
       v.port = await freePort();
       v.base = `http://127.0.0.1:${v.port}`;
+      if (v.paired) v.control = `http://127.0.0.1:${await freePort()}`;
       v.process = startProcess(
         `auth-${v.name}`,
         process.execPath,
@@ -170,7 +195,11 @@ async function runner() {
         {
           cpus: serverCpus,
           env: v.app
-            ? { ...appEnv(v.port), ...(v.redis ? { REDIS_URL: redisUrl } : {}) }
+            ? {
+                ...appEnv(v.port),
+                ...(v.redis ? { REDIS_URL: redisUrl } : {}),
+                ...(v.control ? { CONTROL_PORT: v.control.split(':')[2] } : {}),
+              }
             : { PORT: String(v.port), ...v.env },
         },
       );
@@ -212,11 +241,26 @@ async function runner() {
     const noToken = await globalThis.fetch(`${variants[1].base}/v5/pins/${pinIds[0]}`);
     if (noToken.status !== 401)
       throw new Error(`the guarded server answered ${noToken.status} without a token`);
+    const switched = variants.find((v) => v.paired);
+    const setGuards = async (state) => {
+      const res = await globalThis.fetch(`${switched.control}/guards/${state}`);
+      if ((await res.text()) !== state)
+        throw new Error(`the switched server did not turn its guards ${state}`);
+    };
+    for (const state of ['off', 'on']) {
+      await setGuards(state);
+      const res = await globalThis.fetch(`${switched.base}/v5/pins/${pinIds[0]}`);
+      if (res.status !== (state === 'off' ? 200 : 401))
+        throw new Error(`the switched server answered ${res.status} without a token, guards ${state}`);
+    }
 
+    const compared = variants.filter((v) => !v.paired);
     log(
-      `wrk -t${wrk.threads} -c${wrk.connections} -d${wrk.seconds}s, ${rounds} rounds alternating ${variants.map((v) => v.name).join(', ')} …`,
+      `wrk -t${wrk.threads} -c${wrk.connections} -d${wrk.seconds}s, ${rounds} rounds alternating ${compared.map((v) => v.name).join(', ')}, ` +
+        `then ${switched.name} with its guards ${PAIRED_ORDER.join(', ')} (${pairedSeconds} s each) …`,
     );
-    const results = Object.fromEntries(variants.map((v) => [v.name, []]));
+    const results = Object.fromEntries(compared.map((v) => [v.name, []]));
+    const paired = [];
     for (let round = 1; round <= rounds; round++) {
       if (round > 1) {
         await stopServers();
@@ -224,7 +268,7 @@ async function runner() {
       }
       log(`Round ${round}: fresh servers; warm-up, ${wrk.warmupSeconds} s of wrk on each …`);
       await warmUp();
-      for (const v of variants) {
+      for (const v of compared) {
         const before = cpuSnapshot(serverPids);
         const r = await runWrk({
           baseUrl: v.base,
@@ -240,6 +284,30 @@ async function runner() {
             `${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}, other CPU ${r.otherCpu.toFixed(2)} cores`,
         );
       }
+      // One process, the guards on and off in turn (ABBA order, so a drift in time cancels out).
+      const windows = { on: [], off: [] };
+      let pairedProblems = 0;
+      for (const state of PAIRED_ORDER) {
+        await setGuards(state);
+        const r = await runWrk({
+          baseUrl: switched.base,
+          pathsFile: switched.pathsFile,
+          headers: switched.headers,
+          ...wrk,
+          seconds: pairedSeconds,
+          cpus: loadCpus,
+        });
+        windows[state].push(r.rps);
+        pairedProblems += r.non2xx + r.errors;
+      }
+      const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+      const cost = 1 - sum(windows.on) / sum(windows.off);
+      paired.push({ on: windows.on, off: windows.off, cost, problems: pairedProblems });
+      log(
+        `switched      round ${round}: guards on ${windows.on.map((x) => x.toFixed(0)).join(' / ')}, ` +
+          `off ${windows.off.map((x) => x.toFixed(0)).join(' / ')} req/s: guards cost ${(cost * 100).toFixed(1)}%` +
+          `${pairedProblems ? `, ${pairedProblems} non-2xx or errors` : ''}`,
+      );
     }
 
     // The request log did its work in the guarded runs: rows written (pruned to 1,000 per app).
@@ -250,7 +318,7 @@ async function runner() {
     db.close();
 
     const med = Object.fromEntries(
-      variants.map((v) => [
+      compared.map((v) => [
         v.name,
         {
           rps: median(results[v.name].map((r) => r.rps)),
@@ -284,9 +352,15 @@ async function runner() {
       vsBare,
       redisOverhead: med['guarded-redis'] ? 1 - med['guarded-redis'].rps / med.unguarded.rps : null,
       requestLogRows: logged,
+      paired: {
+        seconds: pairedSeconds,
+        order: PAIRED_ORDER,
+        rounds: paired,
+        cost: median(paired.map((p) => p.cost)),
+      },
     };
     fs.writeFileSync(path.join(WORK_DIR, 'auth-overhead.json'), JSON.stringify(summary, null, 2));
-    console.log('\n' + markdown(summary, variants) + '\n');
+    console.log('\n' + markdown(summary, compared) + '\n');
   } finally {
     await stopServers();
     await stopAll();
@@ -308,6 +382,11 @@ ${rows}
 
 - Guards' cost: guarded is ${pct(s.overhead)} below unguarded (target < 15%): **${s.overhead < 0.15 ? 'pass' : 'FAIL'}**; round by round ${s.roundOverheads.map(pct).join(', ')} (median ${pct(median(s.roundOverheads))})${
     s.redisOverhead !== null ? `; with Redis counters ${pct(s.redisOverhead)}` : ''
+  }
+- Guards' cost within one process (guards switched on and off in turn, ${s.paired.order.length} windows of ${s.paired.seconds} s per round): **${pct(s.paired.cost)}** median (target < 15%): **${s.paired.cost < 0.15 ? 'pass' : 'FAIL'}**; round by round ${s.paired.rounds.map((p) => pct(p.cost)).join(', ')}${
+    s.paired.rounds.some((p) => p.problems)
+      ? ` (non-2xx or errors: ${s.paired.rounds.map((p) => p.problems).join(', ')})`
+      : ''
   }
 - Guarded / bare: ${s.vsBare.toFixed(2)}× (target ≥ 0.75×): **${s.vsBare >= 0.75 ? 'pass' : 'FAIL'}**
 - ${s.pins.toLocaleString('en')} pins, requests over ${s.sampledPins.toLocaleString('en')} random ones; ${s.rounds} rounds of wrk -t${s.wrk.threads} -c${s.wrk.connections} -d${s.wrk.seconds}s after ${s.wrk.warmupSeconds} s warm-ups; servers on CPU ${s.serverCpus}, wrk on CPU ${s.loadCpus}; ${s.cpus}; machine ${(s.loadBefore * 100).toFixed(0)}% busy before the start

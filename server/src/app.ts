@@ -86,7 +86,7 @@ import { SessionsRepo } from './modules/sessions/repo.js';
 import { SessionsService } from './modules/sessions/service.js';
 import { TokensRepo } from './modules/tokens/repo.js';
 import { ALL_SCOPES } from './modules/tokens/scopes.js';
-import { TokensService } from './modules/tokens/service.js';
+import { TokensService, type AuthContext } from './modules/tokens/service.js';
 import { RedisTokenInvalidations } from './modules/tokens/cache.js';
 import { BusinessRepo } from './modules/business/repo.js';
 import { registerBusinessRoutes } from './modules/business/routes.js';
@@ -118,6 +118,13 @@ export interface BuildAppOptions {
    * rate limit or request log, to measure what those cost.
    */
   benchWithoutApiGuards?: { userId: string; appId: string };
+  /**
+   * BENCHMARK ONLY, like benchWithoutApiGuards, but switched at run time: while
+   * `state.guardsOff` is true the guards are skipped and /v5 operations act as `caller`, so one
+   * process can be measured with and without them (two processes of one build can differ by more
+   * than the guards cost).
+   */
+  benchApiGuardSwitch?: { caller: { userId: string; appId: string }; state: { guardsOff: boolean } };
   /** Folder of the built web app (default web/dist); tests give their own. */
   webDistDir?: string;
 }
@@ -365,22 +372,23 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await registerOpenApi(app);
   await app.register(formbody);
   await registerSessions(app, sessions, await getOrCreateSecret(database.db, 'cookie_secret'));
-  if (options.benchWithoutApiGuards) {
+  const benchCaller = (caller: { userId: string; appId: string }): AuthContext => {
     if (config.mode === 'production')
-      throw new Error('benchWithoutApiGuards is for benchmarks in sandbox mode only');
-    registerBenchCaller(app, {
-      ...options.benchWithoutApiGuards,
-      tokenId: '0',
-      scopes: new Set(ALL_SCOPES),
-      tier: 'STANDARD',
-      tokenKind: 'access',
-    });
+      throw new Error('the bench options are for benchmarks in sandbox mode only');
+    return { ...caller, tokenId: '0', scopes: new Set(ALL_SCOPES), tier: 'STANDARD', tokenKind: 'access' };
+  };
+  if (options.benchWithoutApiGuards) {
+    registerBenchCaller(app, benchCaller(options.benchWithoutApiGuards));
   } else {
+    const benchSwitch = options.benchApiGuardSwitch;
     registerApiGuards(app, {
       tokens,
       limiter: new RateLimiter({ counters, limits: config.rateLimits }),
       requestLog,
       sandbox: appSandbox.enabled ? { service: appSandbox, inspector: callInspector } : null,
+      ...(benchSwitch
+        ? { benchSwitch: { caller: benchCaller(benchSwitch.caller), state: benchSwitch.state } }
+        : {}),
     });
     if (appSandbox.enabled) callInspector.start();
     requestLog.start();

@@ -22,6 +22,12 @@ export interface ApiGuards {
   requestLog: RequestLogService;
   /** Fault injection and the call inspector, in sandbox mode; null when they are off. */
   sandbox: { service: AppSandboxService; inspector: CallInspector } | null;
+  /**
+   * BENCHMARK ONLY (`npm run bench:auth`): while `state.guardsOff` is true, calls skip every guard
+   * and act as `caller`, as registerBenchCaller's do; switched at run time, so the guards' cost
+   * is measured within one process.
+   */
+  benchSwitch?: { caller: AuthContext; state: { guardsOff: boolean } };
 }
 
 type Done = (error?: Error) => void;
@@ -44,12 +50,35 @@ export function registerApiGuards(app: FastifyInstance, guards: ApiGuards): void
   decorateApiRequest(app);
   const recordCall = callRecorder(guards);
   const captureBodies = guards.sandbox ? inspectorCapture(guards.sandbox.service) : null;
+  const bench = guards.benchSwitch;
   app.addHook('onRoute', (route) => {
     const operation = guardedOperationOf(route.config);
     if (!operation) return;
-    appendHook(route, 'onRequest', callGuard(guards, operation));
-    if (captureBodies) appendHook(route, 'onSend', captureBodies);
-    appendHook(route, 'onResponse', recordCall);
+    const guard = callGuard(guards, operation);
+    if (!bench) {
+      appendHook(route, 'onRequest', guard);
+      if (captureBodies) appendHook(route, 'onSend', captureBodies);
+      appendHook(route, 'onResponse', recordCall);
+      return;
+    }
+    const { state } = bench;
+    const actAsCaller = benchCallerHook(bench.caller, operation);
+    const onRequest: onRequestHookHandler = function (request, reply, done) {
+      (state.guardsOff ? actAsCaller : guard).call(this, request, reply, done);
+    };
+    const onResponse: onResponseHookHandler = function (request, reply, done) {
+      if (state.guardsOff) return done();
+      recordCall.call(this, request, reply, done);
+    };
+    appendHook(route, 'onRequest', onRequest);
+    if (captureBodies) {
+      const onSend: onSendHookHandler = function (request, reply, payload, done) {
+        if (state.guardsOff) return done(null, payload);
+        captureBodies.call(this, request, reply, payload, done);
+      };
+      appendHook(route, 'onSend', onSend);
+    }
+    appendHook(route, 'onResponse', onResponse);
   });
 }
 
@@ -61,14 +90,16 @@ export function registerBenchCaller(app: FastifyInstance, caller: AuthContext): 
   decorateApiRequest(app);
   app.addHook('onRoute', (route) => {
     const operation = guardedOperationOf(route.config);
-    if (!operation) return;
-    const actAsCaller: onRequestHookHandler = (request, _reply, done) => {
-      request.apiOperationId = operation.operationId;
-      request.auth = caller;
-      done();
-    };
-    appendHook(route, 'onRequest', actAsCaller);
+    if (operation) appendHook(route, 'onRequest', benchCallerHook(caller, operation));
   });
+}
+
+function benchCallerHook(caller: AuthContext, operation: GuardedOperation): onRequestHookHandler {
+  return (request, _reply, done) => {
+    request.apiOperationId = operation.operationId;
+    request.auth = caller;
+    done();
+  };
 }
 
 function decorateApiRequest(app: FastifyInstance): void {

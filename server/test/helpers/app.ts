@@ -60,6 +60,11 @@ export async function openTestDatabase(): Promise<{ database: DatabaseHandle; dr
   };
 }
 
+/** The configuration tests run with: a data folder of their own, the test PUBLIC_URL, no logs. */
+export function loadTestConfig(dataDir: string, env: Record<string, string> = {}) {
+  return loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: TEST_PUBLIC_URL, LOG_LEVEL: 'silent', ...env });
+}
+
 export async function buildTestApp(
   env: Record<string, string> = {},
   options: Omit<BuildAppOptions, 'database' | 'logger'> & {
@@ -68,7 +73,7 @@ export async function buildTestApp(
   } = {},
 ): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corkboard-data-'));
-  const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: TEST_PUBLIC_URL, LOG_LEVEL: 'silent', ...env });
+  const config = loadTestConfig(dataDir, env);
   const { database, dropAll } = await openTestDatabase();
   const app = await buildApp(config, { ...options, database, logger: false });
   // A 5xx is a bug: every test file fails at close if any request it made got one (501 aside).

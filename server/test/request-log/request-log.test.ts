@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import type { App } from '../../src/http/types.js';
 import { IdGenerator } from '../../src/lib/ids.js';
 import { BookmarkCodec } from '../../src/lib/bookmark.js';
@@ -17,7 +16,7 @@ import {
   RequestLogService,
   type RequestLogView,
 } from '../../src/modules/request-log/service.js';
-import { buildTestApp, openTestDatabase, TEST_PUBLIC_URL, type TestApp } from '../helpers/app.js';
+import { buildTestApp, loadTestConfig, openTestDatabase, type TestApp } from '../helpers/app.js';
 import { makeApp, tokenFor } from '../rate-limit/support.js';
 
 async function signedIn(app: App, userId: string): Promise<Record<string, string>> {
@@ -278,12 +277,7 @@ describe('request log writes', () => {
     const { database, dropAll } = await openTestDatabase();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corkboard-rl-'));
     try {
-      const config = loadConfig({
-        DATA_DIR: dataDir,
-        PUBLIC_URL: TEST_PUBLIC_URL,
-        LOG_LEVEL: 'silent',
-        REQUEST_LOG_FLUSH_MS: '60000',
-      });
+      const config = loadTestConfig(dataDir, { REQUEST_LOG_FLUSH_MS: '60000' });
       const app = await buildApp(config, { database, logger: false });
       await app.ready();
       const user = await app.ctx.accounts.create({
