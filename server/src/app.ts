@@ -24,6 +24,7 @@ import { registerApiGuards, registerBenchCaller } from './http/api-guards.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { registerCsvQueryArrays } from './http/query-arrays.js';
 import { registerSessions } from './http/session.js';
+import { registerResponseBatching } from './http/response-batching.js';
 import { registerSecurityHeaders } from './http/web-headers.js';
 import { registerWebApp } from './http/web-app.js';
 import { BookmarkCodec } from './lib/bookmark.js';
@@ -352,6 +353,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   mailer.useLogger(app.log);
 
   registerSecurityHeaders(app);
+  if (config.batchResponseWrites) registerResponseBatching(app);
   const operations: RegisteredOperation[] = [];
   app.decorate('operations', operations);
   app.addHook('onRoute', (route) => {

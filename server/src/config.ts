@@ -50,6 +50,8 @@ export interface Config {
   requestLogFlushMs: number;
   /** How long a token that authenticated is trusted without reading it again; 0 turns the cache off. */
   tokenCacheSeconds: number;
+  /** Write the responses of one event-loop turn together (http/response-batching.ts). */
+  batchResponseWrites: boolean;
   analytics: {
     /** Raw events older than this many days are pruned; the daily roll-ups are kept. */
     retentionDays: number;
@@ -202,6 +204,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     },
     requestLogFlushMs: int('REQUEST_LOG_FLUSH_MS', 1000, 10, 60_000),
     tokenCacheSeconds: int('TOKEN_CACHE_SECONDS', 10, 0, 300),
+    batchResponseWrites: bool('BATCH_RESPONSE_WRITES', true),
     analytics: {
       retentionDays: int('ANALYTICS_RETENTION_DAYS', 400, 1, 36_500),
       beaconPerMinute: int('ANALYTICS_BEACON_PER_MINUTE', 240, 1, 1_000_000),
