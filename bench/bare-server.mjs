@@ -2,6 +2,9 @@
 // no scopes, no visibility, no presenter: select the row(s) and JSON them.
 //
 //   PORT=8091 DB_PATH=bench/.work/data/corkboard.sqlite node bench/bare-server.mjs
+//
+// With BATCH_RESPONSE_WRITES=true it writes its responses as the full server does by default
+// (server/src/http/response-batching.ts, from server/dist): the like-for-like baseline.
 import Fastify from 'fastify';
 import SQLite from 'better-sqlite3';
 
@@ -20,6 +23,10 @@ function plain(row) {
 }
 
 const app = Fastify({ logger: false });
+if (process.env.BATCH_RESPONSE_WRITES === 'true') {
+  const { registerResponseBatching } = await import('../server/dist/http/response-batching.js');
+  registerResponseBatching(app);
+}
 app.get('/health', async () => ({ status: 'ok' }));
 
 app.get('/pins/:id', async (request, reply) => {

@@ -191,7 +191,7 @@ async function throughputRounds(name, targets) {
       );
       rounds.push({ server: t.server, round, ...r });
       log(
-        `${name} ${t.server.padEnd(4)} round ${round}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, ` +
+        `${name} ${t.server.padEnd(14)} round ${round}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, ` +
           `p99 ${r.p99.toFixed(2)} ms${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}` +
           (r.otherCpu > 0.1 ? ` (other processes used ${r.otherCpu.toFixed(2)} cores meanwhile)` : ''),
       );
@@ -269,48 +269,68 @@ async function main() {
   const bigIds = readLines(path.join(profile.dataDir, 'big-board-ids.txt'));
   const auth = { authorization: `Bearer ${meta.token}` };
 
-  const [fullPort, barePort] = [await freePort(), await freePort()];
+  const [fullPort, barePort, unbatchedPort, bareBatchedPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const full = `http://127.0.0.1:${fullPort}`;
   const bare = `http://127.0.0.1:${barePort}`;
+  // The same two servers with the other way of writing responses (server/src/http/response-batching.ts):
+  // the full server without response batching, and the bare one with it. Only in the throughput rounds.
+  const fullUnbatched = `http://127.0.0.1:${unbatchedPort}`;
+  const bareBatched = `http://127.0.0.1:${bareBatchedPort}`;
   const profDir = path.join(WORK_DIR, 'profiles');
   const nodeFlags = flag('profile') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
-  log(`Starting the full server (${full}) and the bare server (${bare}) …`);
-  const fullServer = startProcess(
-    'full-server',
-    process.execPath,
-    [...nodeFlags, path.join(ROOT_DIR, 'server', 'dist', 'main.js'), 'serve'],
-    {
-      cpus: SETTINGS.serverCpus,
-      env: {
-        PORT: String(fullPort),
-        HOST: '127.0.0.1',
-        PUBLIC_URL: full,
-        DATA_DIR: profile.dataDir,
-        LOG_LEVEL: 'warn',
-        CORKBOARD_MODE: 'sandbox',
-        SEED_DEMO: 'false',
-        UV_THREADPOOL_SIZE,
-        // Counted on every call but never reached: the benchmark measures the cost, not the refusals.
-        RATE_LIMIT_STANDARD_PER_SECOND: '100000000',
-        RATE_LIMIT_STANDARD_PER_MINUTE: '100000000',
-        REDIS_URL: '',
+  log(
+    `Starting the full server (${full}) and the bare server (${bare}), and without / with response batching ` +
+      `(${fullUnbatched}, ${bareBatched}) …`,
+  );
+  const startFull = (name, port, extraFlags, extraEnv) =>
+    startProcess(
+      name,
+      process.execPath,
+      [...extraFlags, path.join(ROOT_DIR, 'server', 'dist', 'main.js'), 'serve'],
+      {
+        cpus: SETTINGS.serverCpus,
+        env: {
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          PUBLIC_URL: `http://127.0.0.1:${port}`,
+          DATA_DIR: profile.dataDir,
+          LOG_LEVEL: 'warn',
+          CORKBOARD_MODE: 'sandbox',
+          SEED_DEMO: 'false',
+          UV_THREADPOOL_SIZE,
+          // Counted on every call but never reached: the benchmark measures the cost, not the refusals.
+          RATE_LIMIT_STANDARD_PER_SECOND: '100000000',
+          RATE_LIMIT_STANDARD_PER_MINUTE: '100000000',
+          REDIS_URL: '',
+          ...extraEnv,
+        },
       },
-    },
-  );
-  const bareServer = startProcess(
-    'bare-server',
-    process.execPath,
-    [path.join(BENCH_DIR, 'bare-server.mjs')],
-    {
+    );
+  const startBare = (name, port, extraEnv) =>
+    startProcess(name, process.execPath, [path.join(BENCH_DIR, 'bare-server.mjs')], {
       cpus: SETTINGS.serverCpus,
-      env: { PORT: String(barePort), DB_PATH: dbPath(profile.dataDir) },
-    },
-  );
+      env: { PORT: String(port), DB_PATH: dbPath(profile.dataDir), ...extraEnv },
+    });
+  const fullServer = startFull('full-server', fullPort, nodeFlags, {});
+  const bareServer = startBare('bare-server', barePort, {});
+  const fullUnbatchedServer = startFull('full-unbatched-server', unbatchedPort, [], {
+    BATCH_RESPONSE_WRITES: 'false',
+  });
+  const bareBatchedServer = startBare('bare-batched-server', bareBatchedPort, {
+    BATCH_RESPONSE_WRITES: 'true',
+  });
   await Promise.all([
     waitForHealth(`${full}/health`, fullServer),
     waitForHealth(`${bare}/health`, bareServer),
+    waitForHealth(`${fullUnbatched}/health`, fullUnbatchedServer),
+    waitForHealth(`${bareBatched}/health`, bareBatchedServer),
   ]);
-  serverPids.push(fullServer.pid, bareServer.pid);
+  serverPids.push(fullServer.pid, bareServer.pid, fullUnbatchedServer.pid, bareBatchedServer.pid);
 
   const results = {
     startedAt: startedAt.toISOString(),
@@ -378,17 +398,26 @@ async function main() {
     };
   }
   const withFull = (bareTarget, fullTarget, skip) => (skip ? [bareTarget] : [bareTarget, fullTarget]);
+  /** bare, full, then the bare server with response batching and the full one without. */
+  const withVariants = (bareTarget, fullTarget, skip) => [
+    ...withFull(bareTarget, fullTarget, skip),
+    { ...bareTarget, server: 'bare batched', baseUrl: bareBatched },
+    ...(skip ? [] : [{ ...fullTarget, server: 'full unbatched', baseUrl: fullUnbatched }]),
+  ];
 
   try {
     if (only.has('get')) {
       log(
         `Pin get: wrk -t${SETTINGS.wrk.threads} -c${SETTINGS.wrk.connections} -d${SETTINGS.wrk.seconds}s, ${SETTINGS.rounds} alternating rounds …`,
       );
-      results.get = await throughputRounds('pin get', withFull(bareGet, fullGet, results.skipped.get));
+      results.get = await throughputRounds('pin get', withVariants(bareGet, fullGet, results.skipped.get));
     }
     if (only.has('page')) {
       log('Board page: the same, over every page of the big board …');
-      results.page = await throughputRounds('board page', withFull(barePage, fullPage, results.skipped.page));
+      results.page = await throughputRounds(
+        'board page',
+        withVariants(barePage, fullPage, results.skipped.page),
+      );
     }
     if (only.has('rate')) {
       if (!results.get && !results.page) {
@@ -416,8 +445,8 @@ async function main() {
     if (only.has('image')) await imageBench(results, { full, meta, jpeg, fullGet });
   } finally {
     log('Stopping the servers …');
-    await stopProcess(fullServer);
-    await stopProcess(bareServer);
+    for (const server of [fullServer, bareServer, fullUnbatchedServer, bareBatchedServer])
+      await stopProcess(server);
     cleanUploads(profile, meta);
   }
 
