@@ -165,14 +165,14 @@ function callGuard(guards: ApiGuards, operation: GuardedOperation): onRequestHoo
 /**
  * Records each call made with a valid token once its response has gone out: those admitted
  * (request.auth) and those refused with 403 after authenticating (request.deniedAuth). `record`
- * only appends to memory; the request log is written in batches off the request path.
+ * only fills a slot in memory; the request log is written in batches off the request path.
  */
 function callRecorder(guards: ApiGuards): onResponseHookHandler {
   const { requestLog, sandbox } = guards;
   return (request, reply, done) => {
     const auth = request.auth ?? request.deniedAuth;
     if (!auth) return done();
-    request.requestLogId = requestLog.record({
+    requestLog.record({
       appId: auth.appId,
       userId: auth.userId,
       authorization: request.headers.authorization,
@@ -182,7 +182,10 @@ function callRecorder(guards: ApiGuards): onResponseHookHandler {
       status: reply.statusCode,
       latencyMs: reply.elapsedTime,
     });
-    if (sandbox) recordInspected(sandbox.inspector, request);
+    if (sandbox && request.inspected) {
+      request.requestLogId = requestLog.lastRecordedId() ?? undefined;
+      recordInspected(sandbox.inspector, request);
+    }
     done();
   };
 }

@@ -23,6 +23,11 @@ export interface BatchWriterOptions<T> {
    * has doubled, so pushing never turns quadratic.
    */
   compactAt?: number;
+  /**
+   * Takes what is kept elsewhere until a flush (the request log's per-app slots) into the buffer
+   * as each flush starts.
+   */
+  collect?: () => T[];
   /** Names the writer in warnings, e.g. "request log". */
   name: string;
   log: { warn(details: object, message: string): void };
@@ -76,6 +81,7 @@ export class BatchWriter<T> {
   /** Writes everything buffered now; concurrent calls wait for the same write. */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
+    if (this.options.collect) this.pushAll(this.options.collect());
     if (this.buffer.length === 0) return;
     const batch = this.options.compact ? this.options.compact(this.buffer) : this.buffer;
     this.buffer = [];

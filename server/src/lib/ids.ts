@@ -21,6 +21,7 @@ export class IdGenerator {
   /** This millisecond's first id (sequence 0) as its leading digits and its last LOW_DIGITS as a number. */
   private baseHigh = '';
   private baseLow = 0;
+  private readonly scratch: IdParts = { high: '', low: 0 };
 
   constructor(private readonly workerId: number) {
     if (!Number.isInteger(workerId) || workerId < 0 || workerId > MAX_WORKER_ID) {
@@ -29,6 +30,15 @@ export class IdGenerator {
   }
 
   next(): string {
+    this.nextInto(this.scratch);
+    return idText(this.scratch);
+  }
+
+  /**
+   * The next id as its parts, written into `out` (no string is made): for ids recorded now and
+   * written out later (the request log), `idText(out)` gives the same text `next()` would have.
+   */
+  nextInto(out: IdParts): void {
     let now = Date.now();
     if (now < this.lastMs) now = this.lastMs; // clock went backwards: keep ids increasing
     if (now === this.lastMs) {
@@ -46,13 +56,28 @@ export class IdGenerator {
       this.baseLow = Number(base % LOW_MODULUS_BIG);
       this.lastMs = now;
     }
-    const low = this.baseLow + this.sequence;
-    if (low >= LOW_MODULUS || this.baseHigh === '') {
-      // A carry into the leading digits (or a tiny id): the exact sum.
-      return (BigInt(this.baseHigh || '0') * LOW_MODULUS_BIG + BigInt(low)).toString();
-    }
-    return this.baseHigh + String(low).padStart(LOW_DIGITS, '0');
+    out.high = this.baseHigh;
+    out.low = this.baseLow + this.sequence;
   }
+}
+
+/**
+ * An id as the leading decimal digits shared by its millisecond and a number to add to their
+ * last LOW_DIGITS (IdGenerator.nextInto).
+ */
+export interface IdParts {
+  high: string;
+  low: number;
+}
+
+/** The decimal text of an id given as parts. */
+export function idText(parts: IdParts): string {
+  const { high, low } = parts;
+  if (low >= LOW_MODULUS || high === '') {
+    // A carry into the leading digits (or a tiny id): the exact sum.
+    return (BigInt(high || '0') * LOW_MODULUS_BIG + BigInt(low)).toString();
+  }
+  return high + String(low).padStart(LOW_DIGITS, '0');
 }
 
 const DIGITS = /^\d{1,19}$/;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
-import { IdGenerator, isValidId, MAX_ID } from '../../src/lib/ids.js';
+import { IdGenerator, type IdParts, idText, isValidId, MAX_ID } from '../../src/lib/ids.js';
 import { idOf } from '../../src/db/values.js';
 import { openTestDatabase, TEST_DATABASE } from '../helpers/app.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -52,6 +52,25 @@ describe(`64-bit ids on ${TEST_DATABASE}`, () => {
     expect(new Set(minted).size).toBe(minted.length);
     for (let i = 1; i < minted.length; i++) expect(BigInt(minted[i]!) > BigInt(minted[i - 1]!)).toBe(true);
     expect(minted.every(isValidId)).toBe(true);
+  });
+
+  it('gives the same ids as parts (nextInto, written later with idText) as next() does', () => {
+    const ms = Date.UTC(2026, 10, 29, 8, 0, 0, 1);
+    const now = vi.spyOn(Date, 'now').mockReturnValue(ms);
+    const asText = new IdGenerator(5);
+    const asParts = new IdGenerator(5);
+    const texts = Array.from({ length: 4097 }, () => asText.next());
+    const parts: IdParts[] = Array.from({ length: 4097 }, () => {
+      const out = { high: '', low: 0 };
+      asParts.nextInto(out);
+      return out;
+    });
+    now.mockRestore();
+    expect(parts.map(idText)).toEqual(texts);
+    // A carry into the leading digits, and an id too small to have any.
+    expect(idText({ high: '12', low: 10_003 })).toBe('130003');
+    expect(idText({ high: '12', low: 3 })).toBe('120003');
+    expect(idText({ high: '', low: 42 })).toBe('42');
   });
 
   it('writes every id of a full millisecond exactly: time, worker and sequence, in canonical digits', () => {

@@ -355,6 +355,78 @@ describe('request log writes', () => {
   });
 });
 
+describe('request log buffering', () => {
+  const service = (written: RequestLogEntry[][]) =>
+    new RequestLogService({
+      repo: {
+        async writeBatch(entries: readonly RequestLogEntry[]) {
+          written.push([...entries]);
+        },
+      } as unknown as RequestLogRepo,
+      ids: new IdGenerator(1),
+      bookmarks: new BookmarkCodec(Buffer.alloc(32)),
+      flushMs: 60_000,
+      log: { warn: () => undefined },
+    });
+  const call = (appId: string, i: number, status = 200) => ({
+    appId,
+    userId: '2',
+    authorization: 'Bearer pina_abcdefghijklmnopqrstuvwxyz',
+    method: 'GET',
+    url: `/v5/pins/${i}?secret=no`,
+    operationId: 'pins/get',
+    status,
+    latencyMs: 1.6,
+  });
+
+  it("writes each app's latest calls in the order they came, ids increasing, the id named at the call", async () => {
+    const written: RequestLogEntry[][] = [];
+    const log = service(written);
+    const named: string[] = [];
+    for (let i = 0; i < 2600; i++) {
+      log.record(call(i % 3 === 0 ? 'b' : 'a', i));
+      named.push(log.lastRecordedId()!);
+    }
+    // a: 1,733 calls, of which the latest 1,000 wait; b: all 867.
+    expect(log.pending).toBe(KEEP_PER_APP + 867);
+    await log.flush();
+    expect(log.pending).toBe(0);
+    const entries = written.flat();
+    const a = entries.filter((e) => e.appId === 'a');
+    const b = entries.filter((e) => e.appId === 'b');
+    const calls = (app: string) =>
+      Array.from({ length: 2600 }, (_, i) => i).filter((i) => (i % 3 === 0 ? 'b' : 'a') === app);
+    expect(a.map((e) => e.path)).toEqual(
+      calls('a')
+        .slice(-KEEP_PER_APP)
+        .map((i) => `/v5/pins/${i}`),
+    );
+    expect(b.map((e) => e.path)).toEqual(calls('b').map((i) => `/v5/pins/${i}`));
+    expect(a.map((e) => e.id)).toEqual(
+      calls('a')
+        .slice(-KEEP_PER_APP)
+        .map((i) => named[i]),
+    );
+    expect(b.map((e) => e.id)).toEqual(calls('b').map((i) => named[i]));
+    for (const list of [a, b])
+      for (let i = 1; i < list.length; i++) expect(BigInt(list[i]!.id) > BigInt(list[i - 1]!.id)).toBe(true);
+    expect(a[0]).toMatchObject({
+      userId: '2',
+      tokenPrefix: 'pina_abcdefg',
+      method: 'GET',
+      operationId: 'pins/get',
+      status: 200,
+      latencyMs: 2,
+    });
+    expect(a[0]!.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+    // The slots are reused after a flush: the next flush has the new calls only.
+    log.record(call('a', 9000, 404));
+    await log.flush();
+    expect(written.at(-1)!.map((e) => [e.path, e.status])).toEqual([['/v5/pins/9000', 404]]);
+  });
+});
+
 describe('latestPerApp (what a flush writes)', () => {
   const entry = (appId: string, n: number): RequestLogEntry => ({
     id: String(n),

@@ -1,8 +1,7 @@
 import { BatchWriter } from '../../lib/batch-writer.js';
 import type { BookmarkCodec, Page } from '../../lib/bookmark.js';
 import { badRequest, notFound } from '../../lib/errors.js';
-import type { IdGenerator } from '../../lib/ids.js';
-import { nowIso } from '../../lib/time.js';
+import { type IdGenerator, type IdParts, idText } from '../../lib/ids.js';
 import type { RequestLogEntry, RequestLogRepo, StatusFilter } from './repo.js';
 import { KEEP_PER_APP } from './repo.js';
 
@@ -69,28 +68,41 @@ export interface RequestLogView {
 const MAX_BATCH = 512;
 
 /**
- * The request log: each /v5 call by a token, per app. `record` only appends to a buffer; a
- * BatchWriter writes it every `flushMs`, off the request path, in transactions of at most
+ * The request log: each /v5 call by a token, per app. `record` only fills a slot in memory; a
+ * BatchWriter writes the calls every `flushMs`, off the request path, in transactions of at most
  * MAX_BATCH rows with the event loop free between them. A failed write keeps its entries for
  * the next tick (the buffer is bounded); `close` writes what is left so nothing acknowledged is
  * lost on a graceful shutdown.
+ *
+ * Between flushes each app's calls wait in slots reused call after call (RecentCalls), at most
+ * its latest KEEP_PER_APP, which is all the log keeps of an app. Recording a call makes no
+ * object and no string; a call used to leave an entry object, its id's text and its timestamp
+ * alive until the flush, which the garbage collector copied and promoted on every busy second.
  */
 export class RequestLogService {
   private readonly writer: BatchWriter<RequestLogEntry>;
   /** The last Authorization header seen and its token prefix: a client sends the same one call after call. */
   private lastAuthorization: string | undefined = undefined;
   private lastTokenPrefix = '';
+  private readonly recent = new Map<string, RecentCalls>();
+  /** The last app that called and its slots: a busy client calls again and again. */
+  private lastApp: { appId: string; calls: RecentCalls } | null = null;
+  /** Calls waiting in slots, over every app. */
+  private waiting = 0;
+  private readonly maxBuffered: number;
+  private lastId: IdParts | null = null;
 
   constructor(private readonly options: RequestLogServiceOptions) {
+    this.maxBuffered = options.maxBuffered ?? MAX_BUFFERED;
     this.writer = new BatchWriter({
       name: 'request log',
       write: (batch) => options.repo.writeBatch(batch),
       flushMs: options.flushMs,
-      maxBuffered: options.maxBuffered ?? MAX_BUFFERED,
+      maxBuffered: this.maxBuffered,
       maxBatch: MAX_BATCH,
+      collect: () => this.collect(),
+      // After a failed write its entries wait with the next flush's: an app's older ones go.
       compact: latestPerApp,
-      // A busy app's calls beyond its latest 1,000 are let go between flushes, not held until one.
-      compactAt: 2 * KEEP_PER_APP,
       log: options.log,
     });
   }
@@ -99,22 +111,57 @@ export class RequestLogService {
     this.writer.start();
   }
 
-  /** Buffers the call; returns the id its log entry will have. */
-  record(call: ApiCall): string {
-    const id = this.options.ids.next();
-    this.writer.push({
-      id,
-      appId: call.appId,
-      userId: call.userId,
-      tokenPrefix: this.tokenPrefixOf(call.authorization),
-      method: call.method.length > 10 ? call.method.slice(0, 10) : call.method,
-      path: pathOf(call.url),
-      operationId: call.operationId,
-      status: call.status,
-      latencyMs: Math.max(0, Math.round(call.latencyMs)),
-      createdAt: nowIso(),
-    });
-    return id;
+  /** Keeps the call until the next flush (its id is taken now: ids follow the order of calls). */
+  record(call: ApiCall): void {
+    const calls = this.callsOf(call.appId);
+    const sizeBefore = calls.size;
+    const slot = calls.take();
+    this.waiting += calls.size - sizeBefore;
+    this.options.ids.nextInto(slot);
+    slot.userId = call.userId;
+    slot.tokenPrefix = this.tokenPrefixOf(call.authorization);
+    slot.method = call.method.length > 10 ? call.method.slice(0, 10) : call.method;
+    slot.path = pathOf(call.url);
+    slot.operationId = call.operationId;
+    slot.status = call.status;
+    slot.latencyMs = Math.max(0, Math.round(call.latencyMs));
+    slot.createdMs = Date.now();
+    // Past the bound (many apps at once, or the database behind): the writer drops the oldest.
+    if (this.waiting + this.writer.pending > this.maxBuffered) this.writer.pushAll(this.collect());
+    this.lastId = slot;
+  }
+
+  /** The id of the entry `record` made last (the call inspector files bodies under it). */
+  lastRecordedId(): string | null {
+    return this.lastId ? idText(this.lastId) : null;
+  }
+
+  private callsOf(appId: string): RecentCalls {
+    const last = this.lastApp;
+    if (last !== null && last.appId === appId) return last.calls;
+    let calls = this.recent.get(appId);
+    if (!calls) {
+      calls = new RecentCalls(appId);
+      this.recent.set(appId, calls);
+    }
+    this.lastApp = { appId, calls };
+    return calls;
+  }
+
+  /** Every app's waiting calls as entries, oldest first per app; apps idle since the last time are let go. */
+  private collect(): RequestLogEntry[] {
+    const entries: RequestLogEntry[] = [];
+    for (const [appId, calls] of this.recent) {
+      if (calls.size === 0) {
+        this.recent.delete(appId);
+        if (this.lastApp?.calls === calls) this.lastApp = null;
+        continue;
+      }
+      calls.drainInto(entries);
+    }
+    this.waiting = 0;
+    this.lastId = null;
+    return entries;
   }
 
   private tokenPrefixOf(authorization: string | undefined): string {
@@ -127,7 +174,7 @@ export class RequestLogService {
 
   /** Entries waiting to be written (tests and health checks). */
   get pending(): number {
-    return this.writer.pending;
+    return this.waiting + this.writer.pending;
   }
 
   /** Writes everything buffered now; concurrent calls wait for the same write. */
@@ -199,6 +246,88 @@ function present(entry: RequestLogEntry): RequestLogView {
 }
 
 export { KEEP_PER_APP };
+
+/** One recorded call, in a slot its app reuses once KEEP_PER_APP newer calls have come. */
+interface CallSlot extends IdParts {
+  userId: string;
+  tokenPrefix: string;
+  method: string;
+  path: string;
+  operationId: string | null;
+  status: number;
+  latencyMs: number;
+  createdMs: number;
+}
+
+/**
+ * An app's calls since the last flush, its latest KEEP_PER_APP at most, oldest first: a ring of
+ * slots that grows to KEEP_PER_APP and is then overwritten from its oldest.
+ */
+class RecentCalls {
+  private readonly slots: CallSlot[] = [];
+  /** Index of the oldest call; 0 until the ring is full. */
+  private start = 0;
+  size = 0;
+
+  constructor(private readonly appId: string) {}
+
+  /** The slot for a new call: the next free one, or the oldest call's once the ring is full. */
+  take(): CallSlot {
+    let index: number;
+    if (this.size < KEEP_PER_APP) {
+      index = this.size++;
+    } else {
+      index = this.start;
+      this.start = index + 1 === KEEP_PER_APP ? 0 : index + 1;
+    }
+    let slot = this.slots[index];
+    if (slot === undefined) {
+      slot = {
+        high: '',
+        low: 0,
+        userId: '',
+        tokenPrefix: '',
+        method: '',
+        path: '',
+        operationId: null,
+        status: 0,
+        latencyMs: 0,
+        createdMs: 0,
+      };
+      this.slots.push(slot);
+    }
+    return slot;
+  }
+
+  /** Appends the calls as entries, oldest first, and empties the ring. */
+  drainInto(entries: RequestLogEntry[]): void {
+    let lastMs = Number.NaN;
+    let createdAt = '';
+    for (let i = 0; i < this.size; i++) {
+      const at = this.start + i;
+      const slot = this.slots[at < KEEP_PER_APP ? at : at - KEEP_PER_APP]!;
+      if (slot.createdMs !== lastMs) {
+        lastMs = slot.createdMs;
+        createdAt = new Date(lastMs).toISOString();
+      }
+      entries.push({
+        id: idText(slot),
+        appId: this.appId,
+        userId: slot.userId,
+        tokenPrefix: slot.tokenPrefix,
+        method: slot.method,
+        path: slot.path,
+        operationId: slot.operationId,
+        status: slot.status,
+        latencyMs: slot.latencyMs,
+        createdAt,
+      });
+      slot.path = '';
+    }
+    this.start = 0;
+    this.size = 0;
+  }
+}
 
 /**
  * The entries of a flush that will be kept: each app's latest KEEP_PER_APP (the repo trims each
