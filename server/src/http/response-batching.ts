@@ -11,10 +11,11 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
  * back to back, a turn's responses wake the client once. On the 2-core bench machine this
  * raised a bare Fastify route from ~16,600 to ~27,000 pin gets a second (bench/RESULTS.md).
  *
- * What it costs: a response waits at most for the rest of its loop turn, the handlers of the
- * other requests that were ready at the same moment. Under light load a turn holds one request
- * and nothing waits. Nothing is dropped: every held response is released in the next check
- * phase, and a failure releasing one does not hold back the others.
+ * What it costs: a response waits for the handlers of the other requests that were ready at
+ * the same moment, and never more than MAX_HOLD_MS (then the batch goes out at once). Under
+ * light load a turn holds one request and nothing waits. Nothing is dropped: every held response
+ * is released in the next check phase at the latest, and a failure releasing one does not hold
+ * back the others.
  *
  * Turned off with `BATCH_RESPONSE_WRITES=false`.
  */
@@ -27,16 +28,40 @@ export function registerResponseBatching(app: FastifyInstance): void {
   });
 }
 
+/**
+ * A response is held at most this long: when the handlers of one turn are slow (a big page,
+ * many requests ready at once), the batch goes out early instead of making the first response
+ * wait for all of them. Batches of a few responses already save most of the wake-ups.
+ */
+export const MAX_HOLD_MS = 1;
+
 /** The writes held during one event-loop turn, released together in its check phase. */
 export class ResponseBatch {
   private held: Array<() => void> = [];
-  private readonly releaseAll = (): void => this.release();
+  private scheduled = false;
+  private firstHeldAt = 0;
+  private readonly releaseAtEndOfTurn = (): void => {
+    this.scheduled = false;
+    this.release();
+  };
 
-  constructor(private readonly log: Pick<FastifyBaseLogger, 'error'>) {}
+  constructor(
+    private readonly log: Pick<FastifyBaseLogger, 'error'>,
+    private readonly now: () => number = performance.now.bind(performance),
+    private readonly maxHoldMs = MAX_HOLD_MS,
+  ) {}
 
   hold(write: () => void): void {
-    if (this.held.length === 0) setImmediate(this.releaseAll);
+    const now = this.now();
+    if (this.held.length === 0) this.firstHeldAt = now;
     this.held.push(write);
+    if (now - this.firstHeldAt >= this.maxHoldMs) {
+      // The turn is taking long: write what waits now (the check phase finds nothing, or later ones).
+      this.release();
+    } else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.releaseAtEndOfTurn);
+    }
   }
 
   /** How many writes wait for the end of the current turn. */
@@ -46,6 +71,7 @@ export class ResponseBatch {
 
   private release(): void {
     const writes = this.held;
+    if (writes.length === 0) return;
     this.held = [];
     for (const write of writes) {
       try {

@@ -17,13 +17,6 @@ export interface BatchWriterOptions<T> {
    */
   compact?: (items: T[]) => T[];
   /**
-   * With `compact`: compacts the buffer as soon as this many items wait, not only at a flush, so
-   * what a busy second leaves in memory stays bounded (and short-lived, which the garbage
-   * collector rewards). When a compaction leaves most items, the next one waits until the buffer
-   * has doubled, so pushing never turns quadratic.
-   */
-  compactAt?: number;
-  /**
    * Takes what is kept elsewhere until a flush (the request log's per-app slots) into the buffer
    * as each flush starts.
    */
@@ -44,11 +37,8 @@ export class BatchWriter<T> {
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> | null = null;
   private dropped = 0;
-  private nextCompactAt: number;
 
-  constructor(private readonly options: BatchWriterOptions<T>) {
-    this.nextCompactAt = options.compact && options.compactAt ? options.compactAt : Infinity;
-  }
+  constructor(private readonly options: BatchWriterOptions<T>) {}
 
   start(): void {
     if (this.timer) return;
@@ -58,19 +48,12 @@ export class BatchWriter<T> {
 
   push(item: T): void {
     this.buffer.push(item);
-    if (this.buffer.length >= this.nextCompactAt) this.compactNow();
     if (this.buffer.length > this.options.maxBuffered) this.dropOldest();
   }
 
   pushAll(items: readonly T[]): void {
     for (const item of items) this.buffer.push(item);
-    if (this.buffer.length >= this.nextCompactAt) this.compactNow();
     if (this.buffer.length > this.options.maxBuffered) this.dropOldest();
-  }
-
-  private compactNow(): void {
-    this.buffer = this.options.compact!(this.buffer);
-    this.nextCompactAt = Math.max(this.options.compactAt!, this.buffer.length * 2);
   }
 
   /** Items waiting to be written. */
@@ -85,7 +68,6 @@ export class BatchWriter<T> {
     if (this.buffer.length === 0) return;
     const batch = this.options.compact ? this.options.compact(this.buffer) : this.buffer;
     this.buffer = [];
-    if (this.options.compact && this.options.compactAt) this.nextCompactAt = this.options.compactAt;
     this.writing = this.writeAll(batch).finally(() => {
       this.writing = null;
     });

@@ -7,7 +7,7 @@ function writer(
     maxBuffered?: number;
     maxBatch?: number;
     compact?: (items: number[]) => number[];
-    compactAt?: number;
+    collect?: () => number[];
   } = {},
 ) {
   const written: number[][] = [];
@@ -19,7 +19,7 @@ function writer(
     flushMs: 60_000,
     maxBuffered: options.maxBuffered ?? 100,
     maxBatch: options.maxBatch,
-    compactAt: options.compactAt,
+    collect: options.collect,
     compact: compact
       ? (items) => {
           counts.compactions++;
@@ -101,32 +101,19 @@ describe('BatchWriter', () => {
     expect(w.pending).toBe(0);
   });
 
-  it('compacts between flushes once compactAt items wait, and keeps the order', async () => {
-    // Keeps the latest three, as the request log keeps each app's latest calls.
-    const { w, written, counts } = writer({
-      maxBuffered: 1_000,
-      compactAt: 4,
-      compact: (items) => items.slice(-3),
-    });
-    w.pushAll([1, 2, 3]);
-    expect(w.pending).toBe(3);
-    w.push(4);
-    expect(w.pending).toBe(3);
-    // Three were left, so the next compaction waits for twice that: at 7 ([5, 6, 7] left).
-    for (const n of [5, 6, 7, 8, 9]) w.push(n);
-    expect(counts.compactions).toBe(2);
-    expect(w.pending).toBe(5);
+  it('collects what waits elsewhere at each flush, after what it already holds', async () => {
+    const elsewhere: number[] = [];
+    const { w, written } = writer({ collect: () => elsewhere.splice(0) });
+    w.push(1);
+    elsewhere.push(2, 3);
     await w.flush();
-    expect(written).toEqual([[7, 8, 9]]);
-    expect(counts.compactions).toBe(3);
-  });
-
-  it('does not compact on every push when compaction cannot shrink the buffer', () => {
-    const { w, counts } = writer({ maxBuffered: 100_000, compactAt: 10, compact: (items) => items });
-    for (let n = 0; n < 10_000; n++) w.push(n);
-    expect(w.pending).toBe(10_000);
-    // At 10, 20, 40 … 5,120 waiting: ten compactions, not ten thousand.
-    expect(counts.compactions).toBe(10);
+    expect(written).toEqual([[1, 2, 3]]);
+    expect(elsewhere).toEqual([]);
+    await w.flush();
+    expect(written).toHaveLength(1);
+    elsewhere.push(4);
+    await w.close();
+    expect(written).toEqual([[1, 2, 3], [4]]);
   });
 
   it('lets concurrent flushes share one write', async () => {

@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { registerResponseBatching, ResponseBatch } from '../../src/http/response-batching.js';
+import { MAX_HOLD_MS, registerResponseBatching, ResponseBatch } from '../../src/http/response-batching.js';
 import { buildTestApp } from '../helpers/app.js';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -37,6 +37,26 @@ describe('response batching', () => {
     await nextTurn();
     expect(written).toEqual(['after']);
     expect(errors).toHaveLength(1);
+  });
+
+  it('writes a batch at once when its first response has waited MAX_HOLD_MS, and then starts a new one', async () => {
+    let clock = 0;
+    const batch = new ResponseBatch({ error: () => undefined }, () => clock, MAX_HOLD_MS);
+    const written: string[] = [];
+    batch.hold(() => written.push('a'));
+    clock += MAX_HOLD_MS / 2;
+    batch.hold(() => written.push('b'));
+    expect(written).toEqual([]);
+    clock += MAX_HOLD_MS / 2;
+    batch.hold(() => written.push('c'));
+    expect(written).toEqual(['a', 'b', 'c']);
+    expect(batch.size).toBe(0);
+    batch.hold(() => written.push('d'));
+    expect(written).toEqual(['a', 'b', 'c']);
+    await nextTurn();
+    expect(written).toEqual(['a', 'b', 'c', 'd']);
+    await nextTurn();
+    expect(written).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('writes the responses of requests handled in one turn after all their handlers ran', async () => {
