@@ -28,6 +28,7 @@ import SQLite from 'better-sqlite3';
 import {
   BENCH_DIR,
   WORK_DIR,
+  benchServerEnv,
   importDist,
   installCleanup,
   median,
@@ -145,19 +146,8 @@ async function runner() {
   if (loadBefore > 0.1) log(`WARNING: measuring on a busy machine (${(loadBefore * 100).toFixed(0)}% busy).`);
 
   const appEnv = (port) => ({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    DATA_DIR: profile.dataDir,
-    LOG_LEVEL: 'warn',
-    CORKBOARD_MODE: 'sandbox',
-    SEED_DEMO: 'false',
-    UV_THREADPOOL_SIZE,
+    ...benchServerEnv({ port, dataDir: profile.dataDir, threadpoolSize: UV_THREADPOOL_SIZE }),
     BENCH_META: metaFile,
-    // Counted on every call but never reached: this measures the cost, not the refusals.
-    RATE_LIMIT_STANDARD_PER_SECOND: '100000000',
-    RATE_LIMIT_STANDARD_PER_MINUTE: '100000000',
-    REDIS_URL: '',
   });
   const variants = [
     {

@@ -13,6 +13,7 @@ import path from 'node:path';
 import {
   BENCH_DIR,
   ROOT_DIR,
+  benchServerEnv,
   WORK_DIR,
   installCleanup,
   runProcess,
@@ -295,18 +296,7 @@ async function main() {
       {
         cpus: SETTINGS.serverCpus,
         env: {
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          PUBLIC_URL: `http://127.0.0.1:${port}`,
-          DATA_DIR: profile.dataDir,
-          LOG_LEVEL: 'warn',
-          CORKBOARD_MODE: 'sandbox',
-          SEED_DEMO: 'false',
-          UV_THREADPOOL_SIZE,
-          // Counted on every call but never reached: the benchmark measures the cost, not the refusals.
-          RATE_LIMIT_STANDARD_PER_SECOND: '100000000',
-          RATE_LIMIT_STANDARD_PER_MINUTE: '100000000',
-          REDIS_URL: '',
+          ...benchServerEnv({ port, dataDir: profile.dataDir, threadpoolSize: UV_THREADPOOL_SIZE }),
           ...extraEnv,
         },
       },

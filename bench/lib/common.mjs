@@ -11,6 +11,27 @@ export const WORK_DIR = path.join(BENCH_DIR, '.work');
 export const SERVER_DIST = path.join(ROOT_DIR, 'server', 'dist');
 
 /** Imports a module of the built server (server/dist) by its path under dist. */
+/**
+ * The environment of a Corkboard server under benchmark: sandbox mode on `dataDir`, quiet logs,
+ * and the rate limit raised out of reach: every call is counted but none refused, so the
+ * benchmark measures the cost, not the refusals.
+ */
+export function benchServerEnv({ port, dataDir, threadpoolSize }) {
+  return {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    CORKBOARD_MODE: 'sandbox',
+    SEED_DEMO: 'false',
+    UV_THREADPOOL_SIZE: threadpoolSize,
+    RATE_LIMIT_STANDARD_PER_SECOND: '100000000',
+    RATE_LIMIT_STANDARD_PER_MINUTE: '100000000',
+    REDIS_URL: '',
+  };
+}
+
 export function importDist(relative) {
   return import(path.join(SERVER_DIST, relative));
 }

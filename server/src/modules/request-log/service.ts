@@ -248,16 +248,11 @@ function present(entry: RequestLogEntry): RequestLogView {
 export { KEEP_PER_APP };
 
 /** One recorded call, in a slot its app reuses once KEEP_PER_APP newer calls have come. */
-interface CallSlot extends IdParts {
-  userId: string;
-  tokenPrefix: string;
-  method: string;
-  path: string;
-  operationId: string | null;
-  status: number;
-  latencyMs: number;
-  createdMs: number;
-}
+type CallSlot = IdParts &
+  Omit<RequestLogEntry, 'id' | 'appId' | 'createdAt'> & {
+    /** Written out as `createdAt` at the flush. */
+    createdMs: number;
+  };
 
 /**
  * An app's calls since the last flush, its latest KEEP_PER_APP at most, oldest first: a ring of
