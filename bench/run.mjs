@@ -270,7 +270,7 @@ async function main() {
   const bigIds = readLines(path.join(profile.dataDir, 'big-board-ids.txt'));
   const auth = { authorization: `Bearer ${meta.token}` };
 
-  const [fullPort, barePort, unbatchedPort, bareBatchedPort] = [
+  const [fullPort, barePort, untunedPort, bareTunedPort] = [
     await freePort(),
     await freePort(),
     await freePort(),
@@ -278,15 +278,15 @@ async function main() {
   ];
   const full = `http://127.0.0.1:${fullPort}`;
   const bare = `http://127.0.0.1:${barePort}`;
-  // The same two servers with the other way of writing responses (server/src/http/response-batching.ts):
-  // the full server without response batching, and the bare one with it. Only in the throughput rounds.
-  const fullUnbatched = `http://127.0.0.1:${unbatchedPort}`;
-  const bareBatched = `http://127.0.0.1:${bareBatchedPort}`;
+  // The same two servers the other way round on response batching and the memory-mapped reader (the full
+  // server's defaults): the full server without them, the bare one with them. Only in the throughput rounds.
+  const fullUntuned = `http://127.0.0.1:${untunedPort}`;
+  const bareTuned = `http://127.0.0.1:${bareTunedPort}`;
   const profDir = path.join(WORK_DIR, 'profiles');
   const nodeFlags = flag('profile') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   log(
-    `Starting the full server (${full}) and the bare server (${bare}), and without / with response batching ` +
-      `(${fullUnbatched}, ${bareBatched}) …`,
+    `Starting the full server (${full}) and the bare server (${bare}), and untuned / tuned ` +
+      `(${fullUntuned}, ${bareTuned}) …`,
   );
   const startFull = (name, port, extraFlags, extraEnv) =>
     startProcess(
@@ -308,19 +308,22 @@ async function main() {
     });
   const fullServer = startFull('full-server', fullPort, nodeFlags, {});
   const bareServer = startBare('bare-server', barePort, {});
-  const fullUnbatchedServer = startFull('full-unbatched-server', unbatchedPort, [], {
+  // "Tuned": response batching and a memory-mapped reader, the full server's defaults.
+  const fullUntunedServer = startFull('full-untuned-server', untunedPort, [], {
     BATCH_RESPONSE_WRITES: 'false',
+    SQLITE_READER_MMAP_BYTES: '0',
   });
-  const bareBatchedServer = startBare('bare-batched-server', bareBatchedPort, {
+  const bareTunedServer = startBare('bare-tuned-server', bareTunedPort, {
     BATCH_RESPONSE_WRITES: 'true',
+    SQLITE_READER_MMAP_BYTES: String(1024 ** 3),
   });
   await Promise.all([
     waitForHealth(`${full}/health`, fullServer),
     waitForHealth(`${bare}/health`, bareServer),
-    waitForHealth(`${fullUnbatched}/health`, fullUnbatchedServer),
-    waitForHealth(`${bareBatched}/health`, bareBatchedServer),
+    waitForHealth(`${fullUntuned}/health`, fullUntunedServer),
+    waitForHealth(`${bareTuned}/health`, bareTunedServer),
   ]);
-  serverPids.push(fullServer.pid, bareServer.pid, fullUnbatchedServer.pid, bareBatchedServer.pid);
+  serverPids.push(fullServer.pid, bareServer.pid, fullUntunedServer.pid, bareTunedServer.pid);
 
   const results = {
     startedAt: startedAt.toISOString(),
@@ -388,11 +391,11 @@ async function main() {
     };
   }
   const withFull = (bareTarget, fullTarget, skip) => (skip ? [bareTarget] : [bareTarget, fullTarget]);
-  /** bare, full, then the bare server with response batching and the full one without. */
+  /** bare, full, then the bare server tuned as the full one is (batching, mmap) and the full one untuned. */
   const withVariants = (bareTarget, fullTarget, skip) => [
     ...withFull(bareTarget, fullTarget, skip),
-    { ...bareTarget, server: 'bare batched', baseUrl: bareBatched },
-    ...(skip ? [] : [{ ...fullTarget, server: 'full unbatched', baseUrl: fullUnbatched }]),
+    { ...bareTarget, server: 'bare tuned', baseUrl: bareTuned },
+    ...(skip ? [] : [{ ...fullTarget, server: 'full untuned', baseUrl: fullUntuned }]),
   ];
 
   try {
@@ -435,7 +438,7 @@ async function main() {
     if (only.has('image')) await imageBench(results, { full, meta, jpeg, fullGet });
   } finally {
     log('Stopping the servers …');
-    for (const server of [fullServer, bareServer, fullUnbatchedServer, bareBatchedServer])
+    for (const server of [fullServer, bareServer, fullUntunedServer, bareTunedServer])
       await stopProcess(server);
     cleanUploads(profile, meta);
   }

@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../src/db/index.js';
+import { loadConfig } from '../../src/config.js';
+import { type DatabaseHandle, openDatabase } from '../../src/db/index.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { openTestDatabase, TEST_DATABASE } from '../helpers/app.js';
 
@@ -42,6 +46,39 @@ describe.runIf(TEST_DATABASE === 'sqlite')('the SQLite fast reader', () => {
     expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(row, '__proto__')?.value).toBe('p');
     expect(handle.database.fastReader!.all('select key from settings where key = ?', ['none'])).toEqual([]);
+  });
+
+  it('reads through a memory map when asked, and still sees every commit of the writer', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corkboard-mmap-'));
+    const database = openDatabase({
+      databaseUrl: null,
+      sqlitePath: path.join(dir, 'mapped.sqlite'),
+      readerMmapBytes: 64 * 1024 * 1024,
+    });
+    try {
+      await migrateToLatest(database.db as never, database.dialect);
+      const { db, fastReader } = database;
+      expect(fastReader!.all('pragma mmap_size', [])).toEqual([{ mmap_size: 64n * 1024n * 1024n }]);
+      const values = (key: string) => fastReader!.all('select value from settings where key = ?', [key]);
+      for (let i = 0; i < 50; i++) {
+        await db
+          .insertInto('settings')
+          .values({ key: `k${i}`, value: 'x'.repeat(3000) + i })
+          .execute();
+        expect(values(`k${i}`)).toEqual([{ value: 'x'.repeat(3000) + i }]);
+      }
+      await db.updateTable('settings').set({ value: 'changed' }).where('key', '=', 'k7').execute();
+      expect(values('k7')).toEqual([{ value: 'changed' }]);
+    } finally {
+      await database.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('maps 1 GiB by default; SQLITE_READER_MMAP_BYTES=0 turns it off', () => {
+    expect(loadConfig({}).sqliteReaderMmapBytes).toBe(1024 ** 3);
+    expect(loadConfig({ SQLITE_READER_MMAP_BYTES: '0' }).sqliteReaderMmapBytes).toBe(0);
+    expect(() => loadConfig({ SQLITE_READER_MMAP_BYTES: '-1' })).toThrow(/SQLITE_READER_MMAP_BYTES/);
   });
 
   it('cannot write', () => {
