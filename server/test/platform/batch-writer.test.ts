@@ -76,6 +76,26 @@ describe('BatchWriter', () => {
     expect(written).toEqual([[1, 2], [3, 4], [5]]);
   });
 
+  it('lets the event loop run between two writes of one flush', async () => {
+    const order: string[] = [];
+    const w = new BatchWriter<number>({
+      name: 'test',
+      write: async (batch) => {
+        order.push(`write ${batch.join(',')}`);
+      },
+      flushMs: 60_000,
+      maxBuffered: 100,
+      maxBatch: 2,
+      log: { warn: () => undefined },
+    });
+    w.pushAll([1, 2, 3, 4]);
+    const flushed = w.flush();
+    // A request arriving while the flush runs: it is served between the writes, not after them.
+    setImmediate(() => order.push('request'));
+    await flushed;
+    expect(order).toEqual(['write 1,2', 'request', 'write 3,4']);
+  });
+
   it('keeps the failed write and every later one of the same flush for the next tick', async () => {
     let writes = 0;
     const { w, written, warnings } = writer({ maxBatch: 2, fail: () => ++writes === 2 });

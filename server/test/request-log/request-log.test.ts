@@ -13,6 +13,7 @@ import {
 } from '../../src/modules/request-log/repo.js';
 import {
   latestPerApp,
+  MAX_BATCH,
   RequestLogService,
   type RequestLogView,
 } from '../../src/modules/request-log/service.js';
@@ -391,6 +392,9 @@ describe('request log buffering', () => {
     expect(log.pending).toBe(KEEP_PER_APP + 867);
     await log.flush();
     expect(log.pending).toBe(0);
+    // Written as short transactions of at most MAX_BATCH rows, never one long one.
+    expect(written).toHaveLength(Math.ceil((KEEP_PER_APP + 867) / MAX_BATCH));
+    expect(written.every((batch) => batch.length <= MAX_BATCH)).toBe(true);
     const entries = written.flat();
     const a = entries.filter((e) => e.appId === 'a');
     const b = entries.filter((e) => e.appId === 'b');

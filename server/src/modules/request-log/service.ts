@@ -64,8 +64,13 @@ export interface RequestLogView {
   token_prefix: string;
 }
 
-/** Rows per INSERT transaction at most: a flush of a busy second goes in as several short writes. */
-const MAX_BATCH = 512;
+/**
+ * Rows per transaction at most: a flush of a busy second (up to KEEP_PER_APP rows per app) goes
+ * in as several short writes with the event loop free between them. On SQLite each write holds
+ * the event loop: 64 rows take well under a millisecond where 512 took 5 to 30 ms, which, landing
+ * in a burst of requests every second, was the pin-get p99 of bench/RESULTS.md.
+ */
+export const MAX_BATCH = 64;
 
 /**
  * The request log: each /v5 call by a token, per app. `record` only fills a slot in memory; a
