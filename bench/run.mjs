@@ -46,7 +46,12 @@ const SETTINGS = {
   loadCpus: process.env.LOAD_CPUS ?? (cpuCount > 2 ? `0-${cpuCount - 2}` : cpuCount === 2 ? '0' : null),
   rounds: Number(option('rounds', 3)),
   wrk: { threads: 2, connections: 64, seconds: quick ? 3 : 10, warmupSeconds: quick ? 2 : 5 },
-  rate: { rps: Number(option('rate', 1000)), seconds: quick ? 5 : 30, connections: 64 },
+  rate: {
+    rps: Number(option('rate', 1000)),
+    seconds: quick ? 5 : 30,
+    connections: 64,
+    rounds: Number(option('rate-rounds', quick ? 1 : 3)),
+  },
   image: {
     concurrency: Number(option('upload-concurrency', 3)),
     seconds: quick ? 8 : 30,
@@ -203,7 +208,9 @@ async function throughputRounds(name, targets) {
 
 /**
  * Latency at a fixed rate: evenly paced (open loop, latency from when each request was due), then
- * autocannon with overallRate, on the bare server and then the full one each time.
+ * autocannon with overallRate. Each is run SETTINGS.rate.rounds times, alternating bare and full;
+ * a tail percentile from one 30 s run swings with whatever else the machine did in it, so the
+ * run with the median p99 stands for each server, with every round's p99 kept beside it.
  */
 async function fixedRate(name, targets, rate = SETTINGS.rate.rps) {
   const out = { paced: {}, autocannon: {} };
@@ -213,24 +220,48 @@ async function fixedRate(name, targets, rate = SETTINGS.rate.rps) {
     connections: SETTINGS.rate.connections,
     cpus: SETTINGS.loadCpus,
   };
-  const show = (tool, t, r) =>
+  const show = (tool, t, round, r) =>
     log(
-      `${name} ${t.server.padEnd(4)} ${tool.padEnd(10)} at ${rate} req/s: got ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, ` +
-        `p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(2)} ms${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}` +
+      `${name} ${t.server.padEnd(4)} ${tool.padEnd(10)} round ${round} at ${rate} req/s: got ${r.rps.toFixed(0)} req/s, ` +
+        `p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(2)} ms` +
+        `${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}` +
         (r.otherCpu > 0.1 ? ` (other processes used ${r.otherCpu.toFixed(2)} cores meanwhile)` : ''),
     );
-  for (const t of targets) {
-    out.paced[t.server] = await measured(() => runPaced({ ...t, ...common }), `${name} ${t.server} paced`);
-    show('paced', t, out.paced[t.server]);
-  }
-  for (const t of targets) {
-    out.autocannon[t.server] = await measured(
-      () => runAutocannon({ ...t, ...common, ignoreCoordinatedOmission: true }),
-      `${name} ${t.server} autocannon`,
-    );
-    show('autocannon', t, out.autocannon[t.server]);
+  const tools = [
+    ['paced', (t) => runPaced({ ...t, ...common })],
+    ['autocannon', (t) => runAutocannon({ ...t, ...common, ignoreCoordinatedOmission: true })],
+  ];
+  for (const [tool, run] of tools) {
+    const runs = {};
+    for (let round = 1; round <= SETTINGS.rate.rounds; round++) {
+      for (const t of targets) {
+        const r = await measured(() => run(t), `${name} ${t.server} ${tool} round ${round}`);
+        (runs[t.server] ??= []).push(r);
+        show(tool, t, round, r);
+      }
+    }
+    for (const [server, list] of Object.entries(runs)) out[tool][server] = medianRun(list);
   }
   return out;
+}
+
+/**
+ * The run with the median p99 (the lower middle one of an even count), with every run's p99 and
+ * max in `roundsP99` / `roundsMax`; failures and other processes' CPU are totalled over all runs.
+ */
+function medianRun(runs) {
+  const byP99 = [...runs].sort((a, b) => a.p99 - b.p99);
+  const middle = byP99[Math.floor((byP99.length - 1) / 2)];
+  const total = (key) => runs.reduce((sum, r) => sum + (r[key] ?? 0), 0);
+  return {
+    ...middle,
+    non2xx: total('non2xx'),
+    errors: total('errors'),
+    ...(runs.some((r) => r.unfinished !== undefined) ? { unfinished: total('unfinished') } : {}),
+    otherCpu: Math.max(...runs.map((r) => r.otherCpu ?? 0)),
+    roundsP99: runs.map((r) => r.p99),
+    roundsMax: runs.map((r) => r.max),
+  };
 }
 
 async function main() {

@@ -219,8 +219,8 @@ function roundsTable(rounds) {
 
 function rateTable(entries) {
   const lines = [
-    '| Endpoint | Load | Server | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors | unanswered | other CPU |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| Endpoint | Load | Server | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | p99 of each round, ms | non-2xx | errors | unanswered | other CPU |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const [label, tool, r] of entries) {
     if (!r) continue;
@@ -228,7 +228,7 @@ function rateTable(entries) {
       const x = r[server];
       if (!x) continue;
       lines.push(
-        `| ${label} | ${tool} | ${server} | ${fmt(x.rps)} | ${ms(x.p50)} | ${ms(x.p90)} | ${ms(x.p99)} | ${ms(x.max)} | ${x.non2xx} | ${x.errors} | ${x.unfinished ?? '—'} | ${cores(x.otherCpu)} |`,
+        `| ${label} | ${tool} | ${server} | ${fmt(x.rps)} | ${ms(x.p50)} | ${ms(x.p90)} | ${ms(x.p99)} | ${ms(x.max)} | ${x.roundsP99 ? x.roundsP99.map(ms).join(' / ') : '—'} | ${x.non2xx} | ${x.errors} | ${x.unfinished ?? '—'} | ${cores(x.otherCpu)} |`,
       );
     }
   }
@@ -379,7 +379,9 @@ Targets are reported, never enforced: the command fails only if the benchmark ca
   the get, every page of the big board for the page), after a ${s.wrk.warmupSeconds} s warm-up of each server; ${s.rounds} rounds alternating bare, full, bare tuned, full untuned, bare, full, …;
   the median is reported. Full-stack pages are reached with the server's own bookmarks (collected by walking the board once); the bare
   server gets the equivalent \`before=<last id>\` keyset cursor, and the walk checks both give the same 25 pins.
-- **Fixed rate**, ${s.rate.rps} req/s for ${s.rate.seconds} s on up to ${s.rate.connections} connections, measured two ways:
+- **Fixed rate**, ${s.rate.rps} req/s for ${s.rate.seconds} s on up to ${s.rate.connections} connections, ${s.rate.rounds ?? 1} run(s) of each server
+  alternating bare, full, bare, full, …; the run with the median p99 stands for each server (every run's p99 is in the table), since one
+  30 s run's tail swings with whatever else the machine did meanwhile. Measured two ways:
   - *evenly paced* (\`bench/lib/paced-run.mjs\`): request *i* is sent at *start + i/rate* whatever happened before (open loop) and its
     latency counts from that moment, so time queued behind a stalled server is counted (no coordinated omission);
   - *autocannon* (\`bench/lib/autocannon-run.mjs\`: autocannon's API in its own process, so each request can pick a random path) with
