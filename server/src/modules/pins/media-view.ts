@@ -11,7 +11,7 @@ import type { PinMediaRecord } from './media.js';
  * migration. The mark is a raw control character: JSON text written by JSON.stringify never
  * holds one (it escapes them), so no user text (a carousel title, a link) can be taken for it.
  */
-export const MEDIA_URL_MARK = '\u0001';
+const MEDIA_URL_MARK = '\u0001';
 
 /** A storage key where the presented media has a URL; written as MEDIA_URL_MARK + key. */
 class MarkedUrl {
