@@ -53,6 +53,22 @@ export function preparedQuery<Name extends string, Row, DB>(
 }
 
 /**
+ * Like preparedQuery, but the query is not run: each call gives the CompiledQuery with its
+ * arguments bound, for the caller to execute where it must (inside a transaction, say).
+ */
+export function compiledQuery<Name extends string, Row>(
+  names: readonly Name[],
+  build: (placeholders: Record<Name, never>) => Compilable<Row>,
+): (args: Record<Name, unknown>) => CompiledQuery<Row> {
+  let compiled: Compiled<Name> | null = null;
+  return (args) => {
+    compiled ??= compileWithSlots(names, build);
+    const parameters = compiled.slots.map((slot) => ('arg' in slot ? args[slot.arg] : slot.value));
+    return CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<Row>;
+  };
+}
+
+/**
  * Like preparedQuery for a query whose SQL depends on which filters are used: one compiled
  * form is kept per `shape` (a string naming the filters present), so building happens once per
  * shape, not once per request.

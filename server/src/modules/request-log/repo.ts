@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { compiledQuery } from '../../db/prepared.js';
 import { idOf, idOrNull, intOf } from '../../db/values.js';
 
 /** Kept per app: older rows are pruned by the batch writer. */
@@ -27,12 +28,26 @@ export interface RequestLogEntry {
 /** A status filter: one exact code (404) or a class (4xx → 400 to 499). */
 export type StatusFilter = { exact: number } | { from: number; to: number };
 
-/** Stands for the app id while the trim's SQL is compiled (see trimQuery). */
-const APP_ID_SLOT = '\u0000request-log-app';
-
 export class RequestLogRepo {
   private readonly insertSqlBySize = new Map<number, string>();
-  private trimSql: { sql: string; parameters: readonly unknown[] } | null = null;
+  /**
+   * The DELETE keeping an app's latest KEEP_PER_APP rows, compiled once: building it with the
+   * query builder took longer than running it. One indexed delete.
+   */
+  private readonly trimQuery = compiledQuery(['appId'], ({ appId }) =>
+    this.db
+      .deleteFrom('request_log')
+      .where('app_id', '=', appId)
+      .where('id', '<', (eb) =>
+        eb
+          .selectFrom('request_log')
+          .select('id')
+          .where('app_id', '=', appId)
+          .orderBy('id', 'desc')
+          .limit(1)
+          .offset(KEEP_PER_APP - 1),
+      ),
+  );
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -65,31 +80,6 @@ export class RequestLogRepo {
   }
 
   /**
-   * The DELETE keeping an app's latest KEEP_PER_APP rows, compiled once: building it with the
-   * query builder took longer than running it. One indexed delete.
-   */
-  private trimQuery(appId: string): CompiledQuery {
-    this.trimSql ??= this.db
-      .deleteFrom('request_log')
-      .where('app_id', '=', APP_ID_SLOT)
-      .where('id', '<', (eb) =>
-        eb
-          .selectFrom('request_log')
-          .select('id')
-          .where('app_id', '=', APP_ID_SLOT)
-          .orderBy('id', 'desc')
-          .limit(1)
-          .offset(KEEP_PER_APP - 1),
-      )
-      .compile();
-    const { sql, parameters } = this.trimSql;
-    return CompiledQuery.raw(
-      sql,
-      parameters.map((p) => (p === APP_ID_SLOT ? appId : p)),
-    );
-  }
-
-  /**
    * Writes a batch and trims each app it touched to its latest KEEP_PER_APP rows, in one
    * transaction (database work only). The trim is one indexed delete per app.
    */
@@ -119,7 +109,7 @@ export class RequestLogRepo {
           await trx.executeQuery(CompiledQuery.raw(this.insertSql(size), parameters));
         }
       }
-      for (const appId of appIds) await trx.executeQuery(this.trimQuery(appId));
+      for (const appId of appIds) await trx.executeQuery(this.trimQuery({ appId }));
     });
   }
 
