@@ -22,13 +22,18 @@ function compileWithSlots<Name extends string, Row>(
   };
 }
 
+/** The compiled query's parameters: each argument in its slots, the fixed values as they were. */
+function bind<Name extends string>(compiled: Compiled<Name>, args: Record<Name, unknown>): unknown[] {
+  return compiled.slots.map((slot) => ('arg' in slot ? args[slot.arg] : slot.value));
+}
+
 async function run<Name extends string, Row, DB>(
   db: Kysely<DB>,
   compiled: Compiled<Name>,
   args: Record<Name, unknown>,
   reader: FastReader | null,
 ): Promise<Row[]> {
-  const parameters = compiled.slots.map((slot) => ('arg' in slot ? args[slot.arg] : slot.value));
+  const parameters = bind(compiled, args);
   if (reader) return reader.all(compiled.sql, parameters) as Row[];
   return (await db.executeQuery<Row>(CompiledQuery.raw(compiled.sql, parameters))).rows;
 }
@@ -63,7 +68,7 @@ export function compiledQuery<Name extends string, Row>(
   let compiled: Compiled<Name> | null = null;
   return (args) => {
     compiled ??= compileWithSlots(names, build);
-    const parameters = compiled.slots.map((slot) => ('arg' in slot ? args[slot.arg] : slot.value));
+    const parameters = bind(compiled, args);
     return CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<Row>;
   };
 }
