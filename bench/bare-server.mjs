@@ -3,18 +3,14 @@
 //
 //   PORT=8091 DB_PATH=bench/.work/data/corkboard.sqlite node bench/bare-server.mjs
 //
-// With BATCH_RESPONSE_WRITES=true and SQLITE_READER_MMAP_BYTES it writes its responses and reads
-// its file as the full server does by default (response batching from server/dist, a memory-mapped
-// reader): the like-for-like baseline.
+// With BATCH_RESPONSE_WRITES=true it writes its responses as the full server does by default
+// (response batching from server/dist): the like-for-like baseline.
 import Fastify from 'fastify';
 import SQLite from 'better-sqlite3';
 
 const port = Number(process.env.PORT || 8091);
 const db = new SQLite(process.env.DB_PATH, { readonly: true, fileMustExist: true });
 db.defaultSafeIntegers(true);
-// With SQLITE_READER_MMAP_BYTES it reads through a memory map, as the full server's reader does.
-if (Number(process.env.SQLITE_READER_MMAP_BYTES) > 0)
-  db.pragma(`mmap_size = ${Number(process.env.SQLITE_READER_MMAP_BYTES)}`);
 
 const pinById = db.prepare('select * from pins where id = ?');
 const firstPage = db.prepare('select * from pins where board_id = ? order by id desc limit ?');

@@ -309,8 +309,8 @@ async function main() {
   ];
   const full = `http://127.0.0.1:${fullPort}`;
   const bare = `http://127.0.0.1:${barePort}`;
-  // The same two servers the other way round on response batching and the memory-mapped reader (the full
-  // server's defaults): the full server without them, the bare one with them. Only in the throughput rounds.
+  // The same two servers the other way round on response batching (the full server's default): the full
+  // server without it, the bare one with it. Only in the throughput rounds.
   const fullUntuned = `http://127.0.0.1:${untunedPort}`;
   const bareTuned = `http://127.0.0.1:${bareTunedPort}`;
   const profDir = path.join(WORK_DIR, 'profiles');
@@ -339,15 +339,11 @@ async function main() {
     });
   const fullServer = startFull('full-server', fullPort, nodeFlags, {});
   const bareServer = startBare('bare-server', barePort, {});
-  // "Tuned": response batching and a memory-mapped reader, the full server's defaults.
+  // "Tuned": response batching, the full server's default.
   const fullUntunedServer = startFull('full-untuned-server', untunedPort, [], {
     BATCH_RESPONSE_WRITES: 'false',
-    SQLITE_READER_MMAP_BYTES: '0',
   });
-  const bareTunedServer = startBare('bare-tuned-server', bareTunedPort, {
-    BATCH_RESPONSE_WRITES: 'true',
-    SQLITE_READER_MMAP_BYTES: String(1024 ** 3),
-  });
+  const bareTunedServer = startBare('bare-tuned-server', bareTunedPort, { BATCH_RESPONSE_WRITES: 'true' });
   await Promise.all([
     waitForHealth(`${full}/health`, fullServer),
     waitForHealth(`${bare}/health`, bareServer),
@@ -422,7 +418,7 @@ async function main() {
     };
   }
   const withFull = (bareTarget, fullTarget, skip) => (skip ? [bareTarget] : [bareTarget, fullTarget]);
-  /** bare, full, then the bare server tuned as the full one is (batching, mmap) and the full one untuned. */
+  /** bare, full, then the bare server tuned as the full one is (response batching) and the full one untuned. */
   const withVariants = (bareTarget, fullTarget, skip) => [
     ...withFull(bareTarget, fullTarget, skip),
     { ...bareTarget, server: 'bare tuned', baseUrl: bareTuned },

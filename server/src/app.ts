@@ -162,7 +162,6 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       sqlitePath: path.join(config.dataDir, 'corkboard.sqlite'),
       // WAL checkpoints in a worker thread, never inside a commit on the event loop (db/checkpointer.ts).
       backgroundCheckpointMs: 1000,
-      readerMmapBytes: config.sqliteReaderMmapBytes,
     });
   await migrateToLatest(database.db as never, database.dialect);
   const lease = await WorkerLease.acquire(database.db);

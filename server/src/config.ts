@@ -52,8 +52,6 @@ export interface Config {
   tokenCacheSeconds: number;
   /** Write the responses of one event-loop turn together (http/response-batching.ts). */
   batchResponseWrites: boolean;
-  /** SQLite only: bytes of the database file the hot-path read connection maps into memory (0: none). */
-  sqliteReaderMmapBytes: number;
   analytics: {
     /** Raw events older than this many days are pruned; the daily roll-ups are kept. */
     retentionDays: number;
@@ -207,12 +205,6 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     requestLogFlushMs: int('REQUEST_LOG_FLUSH_MS', 1000, 10, 60_000),
     tokenCacheSeconds: int('TOKEN_CACHE_SECONDS', 10, 0, 300),
     batchResponseWrites: bool('BATCH_RESPONSE_WRITES', true),
-    sqliteReaderMmapBytes: int(
-      'SQLITE_READER_MMAP_BYTES',
-      1024 * 1024 * 1024,
-      0,
-      2 * 1024 * 1024 * 1024 - 65536,
-    ),
     analytics: {
       retentionDays: int('ANALYTICS_RETENTION_DAYS', 400, 1, 36_500),
       beaconPerMinute: int('ANALYTICS_BEACON_PER_MINUTE', 240, 1, 1_000_000),

@@ -40,11 +40,6 @@ export interface OpenDatabaseOptions {
    * short-lived commands and tests leave SQLite's default.
    */
   backgroundCheckpointMs?: number;
-  /**
-   * SQLite file only: bytes of the file the read-only "fast reader" connection maps into memory
-   * (`PRAGMA mmap_size`; 0 reads with read() as SQLite does by default). See openFastReader.
-   */
-  readerMmapBytes?: number;
 }
 
 // int8 and numeric come back as strings: ids must never pass through a JS number.
@@ -69,10 +64,7 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const onDisk = options.sqlitePath !== ':memory:' && options.sqlitePath !== '';
-  const reader =
-    options.sqlitePath === ':memory:'
-      ? null
-      : openFastReader(options.sqlitePath, options.readerMmapBytes ?? 0);
+  const reader = options.sqlitePath === ':memory:' ? null : openFastReader(options.sqlitePath);
   let checkpointer: BackgroundCheckpointer | null = null;
   if (onDisk && options.backgroundCheckpointMs) {
     checkpointer = new BackgroundCheckpointer(options.sqlitePath, options.backgroundCheckpointMs);
@@ -126,17 +118,20 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
 }
 
 /**
- * The read-only connection the API's hot reads use, synchronously. With `mmapBytes`, it reads
- * the file through a memory map: a page already in the OS cache costs no read() call and no copy.
- * That matters most right after any commit, because SQLite then drops this connection's whole
- * page cache (it cannot know which pages changed), and the request log commits once a second:
- * a guarded pin get was measured 27% faster with it, an unguarded one 8% (bench/RESULTS.md).
+ * The read-only connection the API's hot reads use, synchronously.
+ *
+ * It reads with read() calls, not through a memory map (`mmap_size`), on purpose. After any commit
+ * by another connection (the request log commits several times a second under load) SQLite drops
+ * this connection's page cache and, when mapped, unmaps the whole mapping, to map it again and
+ * fault every page back in. Unmapping what a second of reads had touched held the event loop for
+ * 10 to 45 ms; measured on the 1,000,000-pin file, the map cost pin get a third of its throughput
+ * (7.3k against 11.3k req/s) and doubled its p99 at 1,000 req/s (bench/RESULTS.md). With 5,000
+ * reads between two commits, the first read after a commit took 14 ms mapped and 1.4 ms unmapped.
  */
-function openFastReader(file: string, mmapBytes: number): { fastReader: FastReader; close(): void } {
+function openFastReader(file: string): { fastReader: FastReader; close(): void } {
   const connection = new SQLite(file, { readonly: true });
   connection.defaultSafeIntegers(true);
   connection.pragma('busy_timeout = 5000');
-  if (mmapBytes > 0) connection.pragma(`mmap_size = ${Math.floor(mmapBytes)}`);
   const statements = new Map<string, { statement: SQLite.Statement; toRow: RowMaker }>();
   return {
     fastReader: {
