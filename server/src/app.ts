@@ -24,6 +24,7 @@ import { registerApiGuards, registerBenchCaller } from './http/api-guards.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { registerCsvQueryArrays } from './http/query-arrays.js';
 import { registerSessions } from './http/session.js';
+import { registerJsonBodyParser } from './http/json-body.js';
 import { registerResponseBatching } from './http/response-batching.js';
 import { registerSecurityHeaders } from './http/web-headers.js';
 import { registerWebApp } from './http/web-app.js';
@@ -353,6 +354,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   mailer.useLogger(app.log);
 
   registerSecurityHeaders(app);
+  registerJsonBodyParser(app);
   if (config.batchResponseWrites) registerResponseBatching(app);
   const operations: RegisteredOperation[] = [];
   app.decorate('operations', operations);

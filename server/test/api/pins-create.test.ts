@@ -1,8 +1,11 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LIFT_BODY_BYTES } from '../../src/http/json-body.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import type { TestUser } from '../helpers/factories.js';
 import {
@@ -108,6 +111,35 @@ describe('pins/create', () => {
     ).json();
     expect(boardAfter.pin_count).toBe(1);
     expect(boardAfter.media.image_cover_url).toBe(pin.media.images['400x300'].url);
+  });
+
+  it('takes a big image_base64 upload (a body past 256 KB, whose data is parsed apart) byte for byte', async () => {
+    const board = await t.factories.board();
+    const [width, height] = [400, 300];
+    const original = await sharp(crypto.randomBytes(width * height * 3), {
+      raw: { width, height, channels: 3 },
+    })
+      .png()
+      .toBuffer();
+    expect(original.toString('base64').length).toBeGreaterThan(LIFT_BODY_BYTES);
+    const filesBefore = new Set(mediaFiles(t));
+    const res = await create(board.owner.auth, {
+      board_id: board.id,
+      title: 'Noise ✓',
+      media_source: {
+        source_type: 'image_base64',
+        content_type: 'image/png',
+        data: original.toString('base64'),
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const pin = res.json();
+    expect(pin.title).toBe('Noise ✓');
+    expect(pin.media.images['1200x']).toMatchObject({ width, height });
+    // The stored original decodes to the very pixels sent.
+    const stored = mediaFiles(t).filter((file) => !filesBefore.has(file) && /\/original\.\w+$/.test(file));
+    expect(stored).toHaveLength(1);
+    expect(await sharp(stored[0]!).raw().toBuffer()).toEqual(await sharp(original).raw().toBuffer());
   });
 
   it('uses a given "#rrggbb" dominant_color, ignores an invalid one, and keeps is_standard false', async () => {

@@ -42,6 +42,48 @@ describe('HTTP basics', () => {
     expect(res.body).not.toMatch(/at .*\.(js|ts):\d+/);
   });
 
+  it('reads JSON bodies of any UTF-8 text, with or without a byte-order mark', async () => {
+    const user = await t.factories.user();
+    const name = 'Café ✓ 😀 Ünïcödé';
+    for (const [prefix, suffix] of [
+      ['', ''],
+      ['\uFEFF', ' (BOM)'],
+    ]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v5/boards',
+        headers: { ...user.auth, 'content-type': 'application/json; charset=utf-8' },
+        payload: Buffer.from(
+          prefix + JSON.stringify({ name: name + suffix, description: 'plain ascii' }),
+          'utf8',
+        ),
+      });
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toMatchObject({ name: name + suffix, description: 'plain ascii' });
+    }
+  });
+
+  it('refuses an empty JSON body and a __proto__ key with 400 code 1, creating nothing', async () => {
+    const user = await t.factories.user();
+    for (const payload of [
+      '',
+      '{"name":"x","__proto__":{"polluted":true}}',
+      '{"name":"x","constructor":{"prototype":{"polluted":true}}}',
+    ]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v5/boards',
+        headers: { ...user.auth, 'content-type': 'application/json' },
+        payload,
+      });
+      expect(res.statusCode, payload).toBe(400);
+      expect(res.json()).toEqual({ code: 1, message: expect.any(String) });
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const boards = await t.app.inject({ method: 'GET', url: '/v5/boards', headers: user.auth });
+    expect(boards.json().items).toEqual([]);
+  });
+
   it('ignores unknown query parameters, as Pinterest does', async () => {
     const user = await t.factories.user();
     const res = await t.app.inject({
