@@ -54,7 +54,11 @@ const SETTINGS = {
   },
   image: {
     concurrency: Number(option('upload-concurrency', 3)),
-    seconds: quick ? 8 : 30,
+    /** Per round: bare and full alternate, SETTINGS.rounds times each. */
+    seconds: quick ? 6 : 15,
+    warmupSeconds: quick ? 2 : 5,
+    /** Pin gets at getRate, quiet and then while uploads run. */
+    getSeconds: quick ? 4 : 22,
     getRate: Number(option('upload-get-rate', 200)),
   },
 };
@@ -261,6 +265,21 @@ function medianRun(runs) {
     otherCpu: Math.max(...runs.map((r) => r.otherCpu ?? 0)),
     roundsP99: runs.map((r) => r.p99),
     roundsMax: runs.map((r) => r.max),
+  };
+}
+
+/**
+ * The run with the median rate (the lower middle one of an even count), with every run's rate in
+ * `roundsPerSecond`; failures and other processes' CPU over all runs.
+ */
+function medianRate(runs) {
+  const byRate = [...runs].sort((a, b) => a.perSecond - b.perSecond);
+  const middle = byRate[Math.floor((byRate.length - 1) / 2)];
+  return {
+    ...middle,
+    firstFailure: runs.find((r) => r.firstFailure)?.firstFailure ?? middle.firstFailure,
+    otherCpu: Math.max(...runs.map((r) => r.otherCpu ?? 0)),
+    roundsPerSecond: runs.map((r) => r.perSecond),
   };
 }
 
@@ -494,31 +513,6 @@ async function main() {
 async function imageBench(results, { full, meta, jpeg, fullGet }) {
   const { image } = SETTINGS;
   const outDir = path.join(WORK_DIR, 'bare-media');
-  log(`Image pipeline without HTTP: ${image.concurrency} at a time for ${image.seconds} s …`);
-  try {
-    results.imageBare = await measured(
-      () =>
-        runBarePipeline({
-          jpeg,
-          concurrency: image.concurrency,
-          seconds: image.seconds,
-          outDir,
-          cpus: SETTINGS.serverCpus,
-          env: { UV_THREADPOOL_SIZE },
-        }),
-      'bare image pipeline',
-    );
-    log(`  ${results.imageBare.perSecond.toFixed(2)} images/s (function ${results.imageBare.pipeline}).`);
-  } catch (error) {
-    results.skipped.imageBare = error.message.split('\n')[0];
-    log(`SKIPPING the bare pipeline: ${error.message}`);
-  } finally {
-    fs.rmSync(outDir, { recursive: true, force: true });
-  }
-
-  log(
-    `POST /v5/pins with the ${PHOTO_WIDTH}×${PHOTO_HEIGHT} JPEG: ${image.concurrency} at a time for ${image.seconds} s …`,
-  );
   const upload = {
     baseUrl: full,
     token: meta.token,
@@ -528,9 +522,49 @@ async function imageBench(results, { full, meta, jpeg, fullGet }) {
     seconds: image.seconds,
     cpus: SETTINGS.loadCpus,
   };
-  results.imageFull = await measured(() => runUploads(upload), 'uploads');
+  // Alternating rounds, as for wrk: the machine's speed drifts over a run (seen: a third slower
+  // within a minute), and two back-to-back 30 s runs compared that drift, not the stacks.
+  log(`Warming the full server up with uploads (${image.warmupSeconds} s) …`);
+  await runUploads({ ...upload, seconds: image.warmupSeconds });
   log(
-    `  ${results.imageFull.perSecond.toFixed(2)} pins/s; statuses ${JSON.stringify(results.imageFull.statuses)}`,
+    `Image create, ${SETTINGS.rounds} alternating rounds of ${image.seconds} s: the bare pipeline without HTTP, then ` +
+      `POST /v5/pins with the ${PHOTO_WIDTH}×${PHOTO_HEIGHT} JPEG, ${image.concurrency} at a time each …`,
+  );
+  const bareRuns = [];
+  const fullRuns = [];
+  for (let round = 1; round <= SETTINGS.rounds; round++) {
+    if (!results.skipped.imageBare) {
+      try {
+        const r = await measured(
+          () =>
+            runBarePipeline({
+              jpeg,
+              concurrency: image.concurrency,
+              seconds: image.seconds,
+              outDir,
+              cpus: SETTINGS.serverCpus,
+              env: { UV_THREADPOOL_SIZE },
+            }),
+          `bare image pipeline round ${round}`,
+        );
+        bareRuns.push(r);
+        log(`  round ${round} bare: ${r.perSecond.toFixed(2)} images/s (function ${r.pipeline})`);
+      } catch (error) {
+        results.skipped.imageBare = error.message.split('\n')[0];
+        log(`SKIPPING the bare pipeline: ${error.message}`);
+      } finally {
+        fs.rmSync(outDir, { recursive: true, force: true });
+      }
+    }
+    const r = await measured(() => runUploads(upload), `uploads round ${round}`);
+    fullRuns.push(r);
+    log(`  round ${round} full: ${r.perSecond.toFixed(2)} pins/s; statuses ${JSON.stringify(r.statuses)}`);
+  }
+  if (bareRuns.length > 0) results.imageBare = medianRate(bareRuns);
+  results.imageFull = medianRate(fullRuns);
+  log(
+    `  median of ${SETTINGS.rounds}: bare ${results.imageBare?.perSecond.toFixed(2) ?? '—'} images/s, ` +
+      `full ${results.imageFull.perSecond.toFixed(2)} pins/s`,
   );
   if (results.imageFull.completed === 0) {
     results.skipped.imageFull = `no upload succeeded: ${results.imageFull.firstFailure}`;
@@ -541,13 +575,13 @@ async function imageBench(results, { full, meta, jpeg, fullGet }) {
 
   // Pin gets at a fixed rate while the uploads run: quiet first, then under uploads, same rate.
   const rate = image.getRate;
-  const getSeconds = Math.max(3, image.seconds - 4);
+  const getSeconds = image.getSeconds;
   log(`Pin get at ${rate} req/s evenly paced for ${getSeconds} s, quiet and then while uploads run …`);
   results.uploadGetQuiet = await measured(() =>
     runPaced({ ...fullGet, rate, seconds: getSeconds, cpus: SETTINGS.loadCpus }),
   );
   const before = cpuSnapshot(serverPids);
-  const uploads = runUploads(upload);
+  const uploads = runUploads({ ...upload, seconds: getSeconds + 4 });
   await sleep(2000);
   results.uploadGet = await runPaced({ ...fullGet, rate, seconds: getSeconds, cpus: SETTINGS.loadCpus });
   results.uploadUnderGets = await uploads;

@@ -324,6 +324,12 @@ function otherBlocks(file) {
   return blocks;
 }
 
+/** ", median of rounds 1.92, 1.88, 2.01 images/s" when the run stands for several rounds. */
+function roundRates(run, unit) {
+  const rates = run.roundsPerSecond;
+  return rates?.length > 1 ? `, median of rounds ${rates.map((r) => fmt(r, 2)).join(', ')} ${unit}` : '';
+}
+
 export async function writeResults(results, rows, file = path.join(BENCH_DIR, 'RESULTS.md')) {
   const m = results.machine ?? machine();
   const s = results.settings;
@@ -389,11 +395,13 @@ Targets are reported, never enforced: the command fails only if the benchmark ca
     Its coordinated-omission correction assumes a 1 ms interval whatever the rate, which inflates every percentile, so it is turned off
     (\`ignoreCoordinatedOmission\`): these are raw response times.
 - **Image create**: \`POST /v5/pins\` with a ${results.photo.width}×${results.photo.height} photo-like JPEG (${(results.photo.bytes / 1e6).toFixed(2)} MB, base64 in the JSON body,
-  made by \`bench/lib/photo.mjs\` with sharp), ${s.image.concurrency} requests at a time for ${s.image.seconds} s, against the media module's pipeline function
-  (${img?.pipeline ? `\`${img.pipeline}\`` : 'not found'}) called in its own process without HTTP at the same concurrency, writing its files to disk.
+  made by \`bench/lib/photo.mjs\` with sharp), ${s.image.concurrency} requests at a time, against the media module's pipeline function
+  (${img?.pipeline ? `\`${img.pipeline}\`` : 'not found'}) called in its own process without HTTP at the same concurrency, writing its files to disk:
+  ${s.rounds} alternating rounds of ${s.image.seconds} s each (bare, full, bare, full, …) after ${s.image.warmupSeconds ?? 0} s of warm-up uploads; the
+  round with the median rate stands for each.
   The server puts at most \`IMAGE_CONCURRENCY\` (default 2) images through sharp at once, the rest wait; the bare loop has all
   ${s.image.concurrency} in flight. Both processes run with \`UV_THREADPOOL_SIZE=8\` (the server's own default) on the same CPU.
-  Then pin gets at ${s.image.getRate} req/s (evenly paced), quiet and while the same uploads run.
+  Then pin gets at ${s.image.getRate} req/s (evenly paced) for ${s.image.getSeconds ?? s.image.seconds} s, quiet and while the same uploads run.
 
 ## Pin get — \`GET /v5/pins/{id}\`, wrk
 
@@ -420,8 +428,8 @@ ${
 
 | Run | completed | per second | p50 ms | p99 ms | max ms | other CPU | notes |
 |---|---|---|---|---|---|---|---|
-${img ? `| bare pipeline (${s.image.concurrency} at a time) | ${img.completed} | ${fmt(img.perSecond, 2)} images/s | ${ms(img.p50_ms)} | ${ms(img.p99_ms)} | ${ms(img.max_ms)} | ${cores(img.otherCpu)} | \`${img.pipeline}\` |` : `| bare pipeline | — | — | — | — | — | — | ${results.skipped.imageBare ?? 'not run'} |`}
-${up ? `| POST /v5/pins (${s.image.concurrency} at a time) | ${up.completed} | ${fmt(up.perSecond, 2)} pins/s | ${ms(up.p50_ms)} | ${ms(up.p99_ms)} | ${ms(up.max_ms)} | ${cores(up.otherCpu)} | statuses ${JSON.stringify(up.statuses)}${up.firstFailure ? `; first failure ${up.firstFailure.replace(/\|/g, '/')}` : ''} |` : '| POST /v5/pins | — | — | — | — | — | — | not run |'}
+${img ? `| bare pipeline (${s.image.concurrency} at a time)${roundRates(img, 'images/s')} | ${img.completed} | ${fmt(img.perSecond, 2)} images/s | ${ms(img.p50_ms)} | ${ms(img.p99_ms)} | ${ms(img.max_ms)} | ${cores(img.otherCpu)} | \`${img.pipeline}\` |` : `| bare pipeline | — | — | — | — | — | — | ${results.skipped.imageBare ?? 'not run'} |`}
+${up ? `| POST /v5/pins (${s.image.concurrency} at a time)${roundRates(up, 'pins/s')} | ${up.completed} | ${fmt(up.perSecond, 2)} pins/s | ${ms(up.p50_ms)} | ${ms(up.p99_ms)} | ${ms(up.max_ms)} | ${cores(up.otherCpu)} | statuses ${JSON.stringify(up.statuses)}${up.firstFailure ? `; first failure ${up.firstFailure.replace(/\|/g, '/')}` : ''} |` : '| POST /v5/pins | — | — | — | — | — | — | not run |'}
 ${results.uploadUnderGets ? `| POST /v5/pins while pin gets run | ${results.uploadUnderGets.completed} | ${fmt(results.uploadUnderGets.perSecond, 2)} pins/s | ${ms(results.uploadUnderGets.p50_ms)} | ${ms(results.uploadUnderGets.p99_ms)} | ${ms(results.uploadUnderGets.max_ms)} | ${cores(results.uploadUnderGets.otherCpu)} | |` : ''}
 
 ${

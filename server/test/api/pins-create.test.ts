@@ -271,6 +271,32 @@ describe('pins/create', () => {
           'media_source.data',
         ],
         [
+          'data in base64url (- and _), which Node would decode',
+          (b) => ({
+            board_id: b,
+            media_source: {
+              source_type: 'image_base64',
+              content_type: 'image/png',
+              data: png.base64.replace(/\+/g, '-').replace(/\//g, '_'),
+            },
+          }),
+          'media_source.data',
+        ],
+        [
+          'a carousel item whose data has a space in it',
+          (b) => ({
+            board_id: b,
+            media_source: {
+              source_type: 'multiple_image_base64',
+              items: [
+                { content_type: 'image/png', data: png.base64 },
+                { content_type: 'image/png', data: `${png.base64.slice(0, 40)} ${png.base64.slice(40)}` },
+              ],
+            },
+          }),
+          'media_source.items[1].data',
+        ],
+        [
           'data that is not the declared type',
           (b) => ({
             board_id: b,

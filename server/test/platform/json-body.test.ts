@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  hasControlByte,
   jsonBodyText,
   LIFT_BODY_BYTES,
   LIFT_STRING_BYTES,
@@ -112,5 +113,33 @@ describe('JSON request bodies', () => {
     const body = Buffer.from(many);
     expect(liftLongStrings(body)).toBeNull();
     expect(parseAsServer(body).value).toEqual(JSON.parse(many));
+  });
+
+  it('finds a control byte at any place and alignment, and only a control byte', () => {
+    const backing = Buffer.alloc(64 + 8, 0x41);
+    for (let offset = 0; offset < 4; offset++) {
+      for (let length = 0; length <= 40; length++) {
+        const bytes = backing.subarray(offset, offset + length);
+        expect(hasControlByte(bytes)).toBe(false);
+        for (let at = 0; at < length; at++) {
+          for (const value of [0x00, 0x01, 0x09, 0x0a, 0x1f, 0x20, 0x21, 0x7f, 0x80, 0x9f, 0xa0, 0xff]) {
+            bytes[at] = value;
+            expect(hasControlByte(bytes), `${offset}/${length}/${at}: ${value}`).toBe(value < 0x20);
+            bytes[at] = 0x41;
+          }
+        }
+      }
+    }
+    // Every byte value next to every other, where a borrow from one byte could reach the next.
+    const pair = Buffer.alloc(8, 0x41);
+    for (let low = 0; low < 256; low++) {
+      for (let high = 0; high < 256; high++) {
+        pair[4] = low;
+        pair[5] = high;
+        if (hasControlByte(pair) !== (low < 0x20 || high < 0x20)) {
+          expect.fail(`bytes ${low}, ${high}`);
+        }
+      }
+    }
   });
 });

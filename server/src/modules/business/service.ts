@@ -1,4 +1,4 @@
-import { isBase64 } from '../../lib/base64.js';
+import { base64DecodedLength, decodeBase64 } from '../../lib/base64.js';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
 import { badRequest, invalidField, notFound } from '../../lib/errors.js';
@@ -191,11 +191,12 @@ function distinctChoices<T extends string>(field: string, values: T[]): T[] {
 /** Raw base64 or a `data:image/…;base64,` URL; 400 naming `image_base64` for anything else. */
 function decodeBase64Image(text: string, maxBytes: number): Buffer {
   const data = text.replace(/^data:[\w.+-]+\/[\w.+-]+;base64,/, '').replace(/\s+/g, '');
-  if (!isBase64(data)) throw invalidField('image_base64', 'is not valid base64');
-  if (Math.floor((data.length * 3) / 4) > maxBytes + 2) {
+  if (base64DecodedLength(data) > maxBytes) {
     throw invalidField('image_base64', `is larger than ${formatMegabytes(maxBytes)}`);
   }
-  return Buffer.from(data, 'base64');
+  const bytes = decodeBase64(data);
+  if (!bytes) throw invalidField('image_base64', 'is not valid base64');
+  return bytes;
 }
 
 /** `profiles/<shard>/<user id>`: every profile picture of one account lives under it. */

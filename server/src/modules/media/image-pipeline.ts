@@ -122,14 +122,15 @@ export async function processImage(input: Buffer, limits: ImageLimits): Promise<
 
   const outputFormat: OutputFormat =
     inputFormat === 'jpeg' ? 'jpeg' : inputFormat === 'png' ? 'png' : meta.hasAlpha ? 'png' : 'jpeg';
-  const base = sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'error' }).rotate();
+  // Two pipelines over the same bytes. Not `clone()`: it structured-clones its options, input
+  // bytes included, a 4 MB copy (and 4 MB more for the garbage collector) on the event loop.
+  const decode = () => sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'error' }).rotate();
 
   try {
-    const originalPromise = encode(base.clone(), outputFormat, ORIGINAL_JPEG);
+    const originalPromise = encode(decode(), outputFormat, ORIGINAL_JPEG);
     originalPromise.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
     // One copy just large enough for every size: ≥1200 wide and ≥300 high where the input allows.
-    const working = await base
-      .clone()
+    const working = await decode()
       .resize({ width: 1200, height: 300, fit: 'outside', withoutEnlargement: true })
       .flatten({ background: WHITE })
       .toColourspace('srgb')

@@ -25,7 +25,12 @@ export const CreativeTypeSchema = StringEnum(CREATIVE_TYPES, { description: 'Pin
 const ContentTypeSchema = StringEnum(['image/jpeg', 'image/png'] as const, {
   description: 'Image content type.',
 });
-const BASE64 = '^[a-zA-Z0-9+/=]+$';
+/**
+ * Base64 image data. Not a `pattern`: a regular expression over a 5 MB upload holds the event
+ * loop 6-10 ms; the media service decodes and checks it in one native pass (lib/base64.ts) and
+ * refuses anything else with the same 400 code 1 naming the field.
+ */
+const Base64Data = (description: string) => Type.String({ contentEncoding: 'base64', description });
 
 const pinMetricCount = (description: string) => Type.Integer({ minimum: 0, description });
 const RECENT_PIN_METRICS = {
@@ -107,7 +112,7 @@ export const PinMediaSourceSchema = Type.Object(
       description: 'The source type of the media. pin_url is not supported yet.',
     }),
     content_type: Type.Optional(ContentTypeSchema),
-    data: Type.Optional(Type.String({ pattern: BASE64, description: 'Base64 image data (image_base64).' })),
+    data: Type.Optional(Base64Data('Base64 image data (image_base64).')),
     url: Type.Optional(Type.String({ description: 'Image URL (image_url).' })),
     is_standard: Type.Optional(
       Type.Boolean({ description: 'Set to false for a simplified Pin (default true).' }),
@@ -116,7 +121,7 @@ export const PinMediaSourceSchema = Type.Object(
       Type.Array(
         Type.Object({
           content_type: Type.Optional(ContentTypeSchema),
-          data: Type.Optional(Type.String({ pattern: BASE64, description: 'Base64 image data.' })),
+          data: Type.Optional(Base64Data('Base64 image data.')),
           url: Type.Optional(Type.String({ description: 'Image URL.' })),
           title: Type.Optional(Type.String({ description: 'Title of this image of the carousel.' })),
           description: Type.Optional(
@@ -133,9 +138,7 @@ export const PinMediaSourceSchema = Type.Object(
     ),
     cover_image_url: Type.Optional(Type.String({ description: 'Cover image URL (video_id).' })),
     cover_image_content_type: Type.Optional(ContentTypeSchema),
-    cover_image_data: Type.Optional(
-      Type.String({ pattern: BASE64, description: 'Cover image base64 (video_id).' }),
-    ),
+    cover_image_data: Type.Optional(Base64Data('Cover image base64 (video_id).')),
     cover_image_key_frame_time: Type.Optional(
       Type.Integer({
         minimum: 0,

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { convertV2 } from 'openapi-to-postmanv2';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -524,6 +523,9 @@ const DATES_SCRIPT = [
 ];
 
 async function convert(document: Json): Promise<Json> {
+  // Loaded on first use, not at start: the converter and its dependencies (json-schema-faker,
+  // lodash, …) are ~15 MB of live heap that every garbage collection would walk for nothing.
+  const { convertV2 } = await import('openapi-to-postmanv2');
   return new Promise((resolve, reject) => {
     convertV2(
       // The converter rewrites the document it is given (anyOf merged away): it gets a copy.
