@@ -237,6 +237,42 @@ describe.skipIf(!hasFfmpeg)('video pins over real HTTP', () => {
     expect(again.status).toBe(409);
   });
 
+  it('lets a page of another origin upload: the preflight is answered and every answer is readable', async () => {
+    const origin = 'https://app.example.test';
+    const preflight = await fetch(`${baseUrl}/media/uploads`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, x-requested-with',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type, x-requested-with');
+    // No cookie or token is ever honoured there: the signed policy is the credential.
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+
+    const registered = await client.register();
+    const forged = await client.upload(registered, mp4, {
+      parameters: { ...registered.upload_parameters, 'x-amz-signature': '0'.repeat(64) },
+    });
+    expect(forged.status).toBe(403);
+    expect(forged.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await forged.json()).toMatchObject({ code: 29, message: expect.any(String) });
+
+    const accepted = await client.upload(registered, mp4);
+    expect(accepted.status).toBe(204);
+    expect(accepted.headers.get('access-control-allow-origin')).toBe('*');
+
+    // Only the upload URL is open to other origins; the API is not.
+    const api = await fetch(`${baseUrl}/v5/media/${registered.media_id}`, {
+      headers: { origin, authorization: client.authorization },
+    });
+    expect(api.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('refuses pins/create with an upload still waiting for its file', async () => {
     const registered = await client.register();
     const created = await client.api('POST', '/v5/pins', {

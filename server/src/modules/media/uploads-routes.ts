@@ -62,6 +62,9 @@ function presentMedia(upload: MediaUploadRow) {
   return { media_id: upload.id, media_type: upload.mediaType, status: upload.status };
 }
 
+/** How long a browser may reuse the answer to an upload's CORS preflight. */
+const UPLOAD_PREFLIGHT_MAX_AGE_SECONDS = 3000;
+
 /** The multipart fields of the upload form that may come before the file. */
 const FORM_FIELDS = new Set([
   'key',
@@ -145,6 +148,21 @@ export function registerMediaUploadRoutes(app: App, ctx: AppContext): void {
 
   // The upload itself: a form POST authorized by its signed policy, as to Pinterest's storage.
   void app.register(async (scope) => {
+    // Open to pages of any origin, as a storage bucket for browser uploads is: the signed
+    // policy is the only credential (no cookie, no token), so a cross-origin page gains nothing
+    // it did not already hold. Preflights are answered; every answer, errors too, can be read.
+    scope.addHook('onRequest', async (_request, reply) => {
+      reply.header('access-control-allow-origin', '*');
+    });
+    scope.options('/media/uploads', async (request, reply) => {
+      const requested = request.headers['access-control-request-headers'];
+      return reply
+        .status(204)
+        .header('access-control-allow-methods', 'POST, OPTIONS')
+        .header('access-control-allow-headers', typeof requested === 'string' ? requested : 'content-type')
+        .header('access-control-max-age', String(UPLOAD_PREFLIGHT_MAX_AGE_SECONDS))
+        .send();
+    });
     await scope.register(multipart, {
       limits: {
         fileSize: ctx.config.video.maxBytes,
