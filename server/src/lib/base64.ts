@@ -16,8 +16,7 @@
  * `Ł`, U+0141, as `A`) and base64url's `-` and `_`.
  */
 export function decodeBase64(data: string): Buffer | null {
-  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
-  const digits = data.length - padding;
+  const digits = digitCount(data);
   // One digit past the last group of four is 6 bits, not a byte: nobody's encoder writes it.
   if (digits === 0 || digits % 4 === 1) return null;
   if (Buffer.byteLength(data, 'utf8') !== data.length) return null;
@@ -27,18 +26,17 @@ export function decodeBase64(data: string): Buffer | null {
   return bytes.length === decodedLength(digits) ? bytes : null;
 }
 
-/** Whether `data` is standard base64 (see decodeBase64), without keeping the bytes. */
-export function isBase64(data: string): boolean {
-  return decodeBase64(data) !== null;
-}
-
-/** Bytes that `digits` base64 digits (padding not counted) decode to. */
-function decodedLength(digits: number): number {
-  return Math.floor((digits * 3) / 4);
-}
-
 /** Bytes standard base64 text of this length decodes to, were it valid: for size caps before decoding. */
 export function base64DecodedLength(data: string): number {
-  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
-  return decodedLength(data.length - padding);
+  return decodedLength(digitCount(data));
+}
+
+/** Characters before the padding (at most two `=` at the end). */
+function digitCount(data: string): number {
+  return data.length - (data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0);
+}
+
+/** Bytes that `digits` base64 digits decode to. */
+function decodedLength(digits: number): number {
+  return Math.floor((digits * 3) / 4);
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { base64DecodedLength, decodeBase64, isBase64 } from '../../src/lib/base64.js';
+import { base64DecodedLength, decodeBase64 } from '../../src/lib/base64.js';
 
 /** The definition decodeBase64 implements, written the slow, obvious way. */
 function isStandardBase64(text: string): boolean {
@@ -23,7 +23,6 @@ describe('decodeBase64', () => {
       'QUI',
       Buffer.from('x'.repeat(1000)).toString('base64'),
     ]) {
-      expect(isBase64(ok), ok).toBe(true);
       expect(decodeBase64(ok), ok).toEqual(Buffer.from(ok, 'base64'));
     }
   });

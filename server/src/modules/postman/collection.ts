@@ -524,7 +524,7 @@ const DATES_SCRIPT = [
 
 async function convert(document: Json): Promise<Json> {
   // Loaded on first use, not at start: the converter and its dependencies (json-schema-faker,
-  // lodash, …) are ~15 MB of live heap that every garbage collection would walk for nothing.
+  // lodash, …) are ~12 MB of live heap that every garbage collection would walk for nothing.
   const { convertV2 } = await import('openapi-to-postmanv2');
   return new Promise((resolve, reject) => {
     convertV2(
