@@ -5,6 +5,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { BackgroundCheckpointer, SAFETY_NET_PAGES } from './checkpointer.js';
+import { SqliteLimitPlugin } from './sqlite-limit-plugin.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -62,7 +63,10 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    plugins: [new SqliteLimitPlugin()],
+  });
   const onDisk = options.sqlitePath !== ':memory:' && options.sqlitePath !== '';
   const reader = options.sqlitePath === ':memory:' ? null : openFastReader(options.sqlitePath);
   let checkpointer: BackgroundCheckpointer | null = null;
