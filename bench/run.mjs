@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import {
   BENCH_DIR,
   ROOT_DIR,
@@ -23,7 +24,7 @@ import {
   stopProcess,
   waitForHealth,
 } from './lib/common.mjs';
-import { cpuSnapshot, foreignCores, machineLoad } from './lib/cpu.mjs';
+import { cpuSnapshot, foreignCores, machineLoad, processCpuMs } from './lib/cpu.mjs';
 import { runAutocannon, runBarePipeline, runPaced, runUploads, runWrk } from './lib/load.mjs';
 import { ensurePhoto, PHOTO_HEIGHT, PHOTO_WIDTH } from './lib/photo.mjs';
 import { machine, printSummary, writeResults } from './lib/report.mjs';
@@ -228,6 +229,9 @@ async function fixedRate(name, targets, rate = SETTINGS.rate.rps) {
     log(
       `${name} ${t.server.padEnd(4)} ${tool.padEnd(10)} round ${round} at ${rate} req/s: got ${r.rps.toFixed(0)} req/s, ` +
         `p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(2)} ms` +
+        (r.serverBusy !== undefined
+          ? `, server ${r.serverCpuPerRequest.toFixed(3)} ms CPU per request (${(r.serverBusy * 100).toFixed(0)}% of a core)`
+          : '') +
         `${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}` +
         (r.otherCpu > 0.1 ? ` (other processes used ${r.otherCpu.toFixed(2)} cores meanwhile)` : ''),
     );
@@ -239,7 +243,10 @@ async function fixedRate(name, targets, rate = SETTINGS.rate.rps) {
     const runs = {};
     for (let round = 1; round <= SETTINGS.rate.rounds; round++) {
       for (const t of targets) {
-        const r = await measured(() => run(t), `${name} ${t.server} ${tool} round ${round}`);
+        const r = await measured(
+          () => withServerCpu(t.pid, () => run(t)),
+          `${name} ${t.server} ${tool} round ${round}`,
+        );
         (runs[t.server] ??= []).push(r);
         show(tool, t, round, r);
       }
@@ -247,6 +254,23 @@ async function fixedRate(name, targets, rate = SETTINGS.rate.rps) {
     for (const [server, list] of Object.entries(runs)) out[tool][server] = medianRun(list);
   }
   return out;
+}
+
+/**
+ * Runs `fn` and adds what the server's process spent meanwhile: `serverCpuPerRequest` (ms of CPU,
+ * every thread) and `serverBusy` (cores' worth). At a fixed rate this says how near the server ran
+ * to its limit, which decides how long a queue takes to drain after any pause.
+ */
+async function withServerCpu(pid, fn) {
+  const cpuBefore = processCpuMs(pid);
+  const started = performance.now();
+  const r = await fn();
+  const cpu = processCpuMs(pid) - cpuBefore;
+  if (r.requests > 0) {
+    r.serverCpuPerRequest = cpu / r.requests;
+    r.serverBusy = cpu / (performance.now() - started);
+  }
+  return r;
 }
 
 /**
@@ -265,6 +289,8 @@ function medianRun(runs) {
     otherCpu: Math.max(...runs.map((r) => r.otherCpu ?? 0)),
     roundsP99: runs.map((r) => r.p99),
     roundsMax: runs.map((r) => r.max),
+    roundsServerCpu: runs.map((r) => r.serverCpuPerRequest),
+    roundsServerBusy: runs.map((r) => r.serverBusy),
   };
 }
 
@@ -391,6 +417,7 @@ async function main() {
 
   const fullGet = {
     server: 'full',
+    pid: fullServer.pid,
     baseUrl: full,
     headers: auth,
     pathsFile: writeLines(
@@ -400,6 +427,7 @@ async function main() {
   };
   const bareGet = {
     server: 'bare',
+    pid: bareServer.pid,
     baseUrl: bare,
     pathsFile: writeLines(
       'paths-bare-pin.txt',
@@ -425,6 +453,7 @@ async function main() {
     } else {
       fullPage = {
         server: 'full',
+        pid: fullServer.pid,
         baseUrl: full,
         headers: auth,
         pathsFile: writeLines('paths-full-page.txt', walk.fullPaths),
@@ -432,6 +461,7 @@ async function main() {
     }
     barePage = {
       server: 'bare',
+      pid: bareServer.pid,
       baseUrl: bare,
       pathsFile: writeLines('paths-bare-page.txt', walk.barePaths),
     };

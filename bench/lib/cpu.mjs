@@ -13,7 +13,7 @@ function machineBusy() {
 }
 
 /** utime+stime (and for our own process also cutime+cstime: reaped children) in ticks. */
-function processTicks(pid, withChildren = false) {
+export function processTicks(pid, withChildren = false) {
   try {
     const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = text
@@ -40,6 +40,11 @@ export function foreignCores(before, after) {
   const seconds = Number(after.at - before.at) / 1e9;
   const foreign = after.machine.busy - before.machine.busy - (after.ours - before.ours);
   return Math.max(0, foreign / TICKS_PER_SECOND / seconds);
+}
+
+/** Milliseconds of CPU (user + system, every thread) a process has used so far. */
+export function processCpuMs(pid) {
+  return (processTicks(pid) * 1000) / TICKS_PER_SECOND;
 }
 
 /** Fraction of the machine busy over `ms` (everything, ours included). */

@@ -105,6 +105,7 @@ export function summarize(results) {
         unfinished: r.full?.unfinished ?? 0,
         otherCpu: maxOther([r.bare, r.full]),
         overCapacity: capacity && capacity < results.settings.rate.rps * 1.1 ? capacity : null,
+        serverLoad: r.bare?.serverBusy !== undefined && r.full?.serverBusy !== undefined ? r : null,
       });
     }
   }
@@ -217,10 +218,18 @@ function roundsTable(rounds) {
   return lines.join('\n');
 }
 
+/** "0.912 (91%) / …" per round: the server's CPU per request and how busy that kept it. */
+function serverCpuRounds(x) {
+  if (!x.roundsServerCpu || x.roundsServerCpu.some((v) => v === undefined)) return '—';
+  return x.roundsServerCpu
+    .map((cpu, i) => `${cpu.toFixed(3)} (${(x.roundsServerBusy[i] * 100).toFixed(0)}%)`)
+    .join(' / ');
+}
+
 function rateTable(entries) {
   const lines = [
-    '| Endpoint | Load | Server | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | p99 of each round, ms | non-2xx | errors | unanswered | other CPU |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| Endpoint | Load | Server | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | p99 of each round, ms | server CPU per request, ms (share of a core), each round | non-2xx | errors | unanswered | other CPU |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const [label, tool, r] of entries) {
     if (!r) continue;
@@ -228,7 +237,7 @@ function rateTable(entries) {
       const x = r[server];
       if (!x) continue;
       lines.push(
-        `| ${label} | ${tool} | ${server} | ${fmt(x.rps)} | ${ms(x.p50)} | ${ms(x.p90)} | ${ms(x.p99)} | ${ms(x.max)} | ${x.roundsP99 ? x.roundsP99.map(ms).join(' / ') : '—'} | ${x.non2xx} | ${x.errors} | ${x.unfinished ?? '—'} | ${cores(x.otherCpu)} |`,
+        `| ${label} | ${tool} | ${server} | ${fmt(x.rps)} | ${ms(x.p50)} | ${ms(x.p90)} | ${ms(x.p99)} | ${ms(x.max)} | ${x.roundsP99 ? x.roundsP99.map(ms).join(' / ') : '—'} | ${serverCpuRounds(x)} | ${x.non2xx} | ${x.errors} | ${x.unfinished ?? '—'} | ${cores(x.otherCpu)} |`,
       );
     }
   }
@@ -253,7 +262,8 @@ function reading(results, rows) {
           (r.overCapacity
             ? ` The full stack's own maximum (wrk median) is ${fmt(r.overCapacity)} req/s, at or below this rate: requests queue` +
               ' and the percentiles measure the backlog, not the service time.'
-            : ''),
+            : '') +
+          (r.serverLoad ? serverLoadSentence(r.serverLoad) : ''),
       );
   }
   if (results.uploadGet) {
@@ -281,6 +291,19 @@ function reading(results, rows) {
       : `- Other processes used at most ${worst.toFixed(2)} cores during any measurement ("other CPU"): the machine was quiet.`,
   );
   return out.join('\n');
+}
+
+/** How busy each server was in its median-p99 round, and what that means for the tail. */
+function serverLoadSentence(r) {
+  const busiest = Math.max(r.bare.serverBusy, r.full.serverBusy);
+  return (
+    ` Each server used ${r.bare.serverCpuPerRequest.toFixed(3)} (bare) and ${r.full.serverCpuPerRequest.toFixed(3)} (full)` +
+    ` ms of CPU per request: ${(r.bare.serverBusy * 100).toFixed(0)}% and ${(r.full.serverBusy * 100).toFixed(0)}% of one core.` +
+    (busiest >= 0.8
+      ? ' That near its limit, any pause (the machine, the collector, a write) leaves a queue that the little spare' +
+        ' capacity takes many times the pause to drain, so this p99 measures pauses more than the stack.'
+      : '')
+  );
 }
 
 function previousNotes(file) {
@@ -375,6 +398,8 @@ Targets are reported, never enforced: the command fails only if the benchmark ca
   For comparison the throughput rounds also measure the bare server with it (*bare tuned*:
   \`BATCH_RESPONSE_WRITES=true node bench/bare-server.mjs\`) and the full server without it (*full untuned*:
   \`BATCH_RESPONSE_WRITES=false\`); the targets are judged on *full* against *bare*, as the issue defines them.
+- **Server CPU per request** (fixed-rate runs): the server process's user+system time over the run (every thread: the event
+  loop, libuv's pool, V8's collector, SQLite's checkpointer) divided by the requests answered, and the share of one core that is.
 - **Other CPU**: cores' worth of CPU that processes other than the benchmark's used during each measurement (machine user+system
   time from /proc/stat minus the servers', the load generators' and the runner's own). The machine was ${(results.loadBefore * 100).toFixed(0)}% busy just before the start.
 - **Pinning**: both servers run with \`taskset -c ${s.serverCpus ?? 'any'}\`, every load generator (wrk, autocannon, the upload client) with
