@@ -13,7 +13,7 @@ function machineBusy() {
 }
 
 /** utime+stime (and for our own process also cutime+cstime: reaped children) in ticks. */
-export function processTicks(pid, withChildren = false) {
+function processTicks(pid, withChildren = false) {
   try {
     const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = text

@@ -21,8 +21,8 @@ import {
  * SQLite's planner reads a LIMIT (or OFFSET) that is a bare bound parameter while it compiles the
  * statement, and marks the statement to be compiled again whenever that parameter is bound anew.
  * better-sqlite3 binds every parameter on every run, so each run of a prepared `LIMIT ?` statement
- * parsed and planned its SQL again: a fifth of a board page's SQLite time, measured with `perf`
- * (sqlite3Reprepare under sqlite3_step; bench/RESULTS.md). An expression is bound the same way
+ * parsed and planned its SQL again: 15% of the board page query's samples in a `perf` profile of
+ * the server (sqlite3Reprepare under sqlite3_step; bench/RESULTS.md). An expression is bound the same way
  * but not read while planning, so the statement is compiled once. The value is unchanged: the
  * parameter is still bound, and `+ 0` keeps an integer an integer.
  */
