@@ -42,6 +42,7 @@ import {
 import { cpuSnapshot, foreignCores, machineLoad } from './lib/cpu.mjs';
 import { runWrk } from './lib/load.mjs';
 import { PROFILES, dbPath, ensureDatabase, prewarm, readLines } from './seed.mjs';
+import { holdInMemory } from './lib/page-cache.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -132,7 +133,7 @@ async function runner() {
   }
   fs.mkdirSync(WORK_DIR, { recursive: true });
   const meta = await ensureDatabase(profile, { log: (m) => log(m) });
-  prewarm(profile);
+  if (!(await holdInMemory([dbPath(profile.dataDir)], { log })).held) prewarm(profile);
   const metaFile = path.join(profile.dataDir, 'bench-meta.json');
   const pinIds = readLines(path.join(profile.dataDir, 'pin-ids.txt'));
   // Other work on the machine skews every figure: wait (up to --wait-quiet seconds) for it to settle.

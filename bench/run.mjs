@@ -29,6 +29,7 @@ import { runAutocannon, runBarePipeline, runPaced, runUploads, runWrk } from './
 import { ensurePhoto, PHOTO_HEIGHT, PHOTO_WIDTH } from './lib/photo.mjs';
 import { machine, printSummary, writeResults } from './lib/report.mjs';
 import { PROFILES, cleanUploads, dbPath, ensureDatabase, prewarm, readLines } from './seed.mjs';
+import { holdInMemory, proactiveReclaim } from './lib/page-cache.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -338,7 +339,8 @@ async function main() {
   const meta = await ensureDatabase(profile, { log: (m) => log(m) });
   const removed = cleanUploads(profile, meta);
   if (removed) log(`Removed ${removed} pins left by an earlier run's uploads.`);
-  prewarm(profile);
+  const pageCache = await holdInMemory([dbPath(profile.dataDir)], { log });
+  if (!pageCache.held) prewarm(profile);
   const jpeg = await ensurePhoto();
   const loadBefore = await waitForQuiet(Number(option('wait-quiet', quick ? 0 : 300)));
 
@@ -413,6 +415,12 @@ async function main() {
     buildProblem,
     loadBefore,
     machine: machine(),
+    pageCache: {
+      held: pageCache.held,
+      bytes: pageCache.bytes,
+      problem: pageCache.problem,
+      reclaim: proactiveReclaim(),
+    },
   };
 
   const fullGet = {

@@ -347,6 +347,19 @@ function otherBlocks(file) {
   return blocks;
 }
 
+/** How the database file was kept in memory (bench/lib/page-cache.mjs), for "What was measured". */
+function pageCacheSentence(pageCache) {
+  if (!pageCache) return 'read once before the run (no record of more).';
+  const reclaim = pageCache.reclaim
+    ? ` The kernel runs proactive reclaim (${pageCache.reclaim}): it drops file pages left idle for about a minute,` +
+      ' and a page read back from disk held a server for 30 to 400 ms.'
+    : '';
+  return pageCache.held
+    ? `the database file (${(pageCache.bytes / 1e9).toFixed(2)} GB) is read into memory and locked there (\`vmtouch -l\`) for the whole run, ` +
+        `so no round reads it from disk.${reclaim}`
+    : `**not locked in memory** (${pageCache.problem}); it was read once before the run.${reclaim}`;
+}
+
 /** ", median of rounds 1.92, 1.88, 2.01 images/s" when the run stands for several rounds. */
 function roundRates(run, unit) {
   const rates = run.roundsPerSecond;
@@ -387,6 +400,7 @@ Targets are reported, never enforced: the command fails only if the benchmark ca
   Every pin has a \`media_json\` in the \`StoredPinMedia\` shape (one 4000×3000 original and four sizes). The token belongs
   to the \`bench\` user and carries every scope; requests rotate over ${meta.sampledPinIds.toLocaleString('en')} random pins the token may see (its own boards of every
   privacy and others' public boards), never one hot row.
+- **Page cache**: ${pageCacheSentence(results.pageCache)}
 - **Full stack**: \`node server/dist/main.js serve\` with \`LOG_LEVEL=warn CORKBOARD_MODE=sandbox SEED_DEMO=false\`: bearer token, scopes,
   rate limit, request log, visibility, presenter, response schema. The rate limit is raised out of reach
   (\`RATE_LIMIT_STANDARD_PER_SECOND\`/\`_PER_MINUTE=100000000\`, counters in memory): every call is counted, none refused.
