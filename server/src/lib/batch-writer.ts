@@ -17,10 +17,13 @@ export interface BatchWriterOptions<T> {
    */
   compact?: (items: T[]) => T[];
   /**
-   * Takes what is kept elsewhere until a flush (the request log's per-app slots) into the buffer
-   * as each flush starts.
+   * Takes up to `max` of what is kept elsewhere until a flush (the request log's per-app slots).
+   * Called for each write of a flush, after what the buffer holds, so the items are made just
+   * before they are written: made at the start of a flush and written over several turns of the
+   * event loop, a second's worth of them lived long enough for the garbage collector to promote
+   * them to the old generation, whose collections then held requests up.
    */
-  collect?: () => T[];
+  collect?: (max: number) => T[];
   /** Names the writer in warnings, e.g. "request log". */
   name: string;
   log: { warn(details: object, message: string): void };
@@ -61,29 +64,32 @@ export class BatchWriter<T> {
     return this.buffer.length;
   }
 
-  /** Writes everything buffered now; concurrent calls wait for the same write. */
+  /**
+   * Writes everything buffered now and what `collect` gives meanwhile (at most `maxBuffered`
+   * items in one flush, so a flush ends under any load); concurrent calls wait for the same write.
+   */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
-    if (this.options.collect) this.pushAll(this.options.collect());
-    if (this.buffer.length === 0) return;
-    const batch = this.options.compact ? this.options.compact(this.buffer) : this.buffer;
-    this.buffer = [];
-    this.writing = this.writeAll(batch).finally(() => {
+    this.writing = this.writeAll().finally(() => {
       this.writing = null;
     });
     await this.writing;
   }
 
-  private async writeAll(batch: T[]): Promise<void> {
-    const size = Math.max(1, this.options.maxBatch ?? batch.length);
-    for (let at = 0; at < batch.length; at += size) {
+  private async writeAll(): Promise<void> {
+    const size = Math.max(1, this.options.maxBatch ?? Number.MAX_SAFE_INTEGER);
+    let budget = Math.max(this.options.maxBuffered, this.buffer.length);
+    for (let first = true; budget > 0; first = false) {
       // Requests that arrived meanwhile run between two writes of one flush.
-      if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (!first) await new Promise((resolve) => setImmediate(resolve));
+      const batch = this.nextBatch(Math.min(size, budget));
+      if (batch.length === 0) return;
+      budget -= batch.length;
       try {
-        await this.options.write(size >= batch.length ? batch : batch.slice(at, at + size));
+        await this.options.write(batch);
       } catch (error) {
         // Back in front of anything pushed meanwhile; the next tick retries.
-        this.buffer = batch.slice(at).concat(this.buffer);
+        this.buffer = batch.concat(this.buffer);
         if (this.buffer.length > this.options.maxBuffered) this.dropOldest();
         this.options.log.warn(
           { err: (error as Error).message, pending: this.buffer.length },
@@ -92,6 +98,21 @@ export class BatchWriter<T> {
         return;
       }
     }
+  }
+
+  /** Up to `size` items: the buffer's first (compacted), then what waits elsewhere. */
+  private nextBatch(size: number): T[] {
+    let batch: T[] = [];
+    if (this.buffer.length > 0) {
+      const held = this.options.compact ? this.options.compact(this.buffer) : this.buffer;
+      batch = held.length <= size ? held : held.slice(0, size);
+      this.buffer = held.length <= size ? [] : held.slice(size);
+    }
+    if (batch.length < size && this.options.collect) {
+      const more = this.options.collect(size - batch.length);
+      batch = batch.length === 0 ? more : batch.concat(more);
+    }
+    return batch;
   }
 
   /** Stops the timer and writes what is left (one retry if the first write fails). */

@@ -7,7 +7,7 @@ function writer(
     maxBuffered?: number;
     maxBatch?: number;
     compact?: (items: number[]) => number[];
-    collect?: () => number[];
+    collect?: (max: number) => number[];
   } = {},
 ) {
   const written: number[][] = [];
@@ -134,6 +134,28 @@ describe('BatchWriter', () => {
     elsewhere.push(4);
     await w.close();
     expect(written).toEqual([[1, 2, 3], [4]]);
+  });
+
+  it('collects batch by batch, just before each write, and ends a flush after maxBuffered items', async () => {
+    const asked: number[] = [];
+    let made = 0;
+    // A source that never runs dry, as under a steady load.
+    const { w, written } = writer({
+      maxBatch: 4,
+      maxBuffered: 10,
+      collect: (max) => {
+        asked.push(max);
+        return Array.from({ length: max }, () => made++);
+      },
+    });
+    w.push(-1);
+    await w.flush();
+    expect(written).toEqual([
+      [-1, 0, 1, 2],
+      [3, 4, 5, 6],
+      [7, 8],
+    ]);
+    expect(asked).toEqual([3, 4, 2]);
   });
 
   it('lets concurrent flushes share one write', async () => {

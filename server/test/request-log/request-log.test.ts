@@ -429,6 +429,62 @@ describe('request log buffering', () => {
     await log.flush();
     expect(written.at(-1)!.map((e) => [e.path, e.status])).toEqual([['/v5/pins/9000', 404]]);
   });
+
+  it('writes calls made while a flush is writing in the same flush, each once and in order', async () => {
+    const written: RequestLogEntry[][] = [];
+    let next = 0;
+    const log: RequestLogService = new RequestLogService({
+      repo: {
+        async writeBatch(entries: readonly RequestLogEntry[]) {
+          written.push([...entries]);
+          // Requests served between two writes of one flush, enough to wrap the app's slots.
+          if (written.length <= 3) for (let i = 0; i < 700; i++) log.record(call('a', next++));
+        },
+      } as unknown as RequestLogRepo,
+      ids: new IdGenerator(1),
+      bookmarks: new BookmarkCodec(Buffer.alloc(32)),
+      flushMs: 60_000,
+      log: { warn: () => undefined },
+    });
+    for (let i = 0; i < 900; i++) log.record(call('a', next++));
+    await log.flush();
+    expect(log.pending).toBe(0);
+    expect(written.every((batch) => batch.length <= MAX_BATCH)).toBe(true);
+    const numbers = written.flat().map((e) => Number(e.path.slice('/v5/pins/'.length)));
+    // Each call once, oldest first; past KEEP_PER_APP waiting, the oldest were let go.
+    expect(new Set(numbers).size).toBe(numbers.length);
+    expect(numbers).toEqual([...numbers].sort((x, y) => x - y));
+    expect(numbers.at(-1)).toBe(next - 1);
+    const ids = written.flat().map((e) => BigInt(e.id));
+    for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!).toBe(true);
+    // Nothing waits, and the slots serve the next calls from where they are.
+    log.record(call('a', 5000));
+    await log.flush();
+    expect(written.at(-1)!.map((e) => e.path)).toEqual(['/v5/pins/5000']);
+  });
+
+  it('records the path of each call, whatever the path before it', async () => {
+    const written: RequestLogEntry[][] = [];
+    const log = service(written);
+    const urls = [
+      '/v5/pins/1?a=1',
+      '/v5/pins/12',
+      '/v5/pins/1',
+      '/v5/pins/1?x',
+      '/v5/pins/12?y',
+      '/v5/pins/1',
+    ];
+    for (const url of urls) log.record({ ...call('a', 0), url });
+    await log.flush();
+    expect(written.flat().map((e) => e.path)).toEqual([
+      '/v5/pins/1',
+      '/v5/pins/12',
+      '/v5/pins/1',
+      '/v5/pins/1',
+      '/v5/pins/12',
+      '/v5/pins/1',
+    ]);
+  });
 });
 
 describe('latestPerApp (what a flush writes)', () => {

@@ -11,6 +11,7 @@ export const MAX_BUFFERED = 20_000;
 export const TOKEN_PREFIX_LENGTH = 12;
 const MAX_PATH_LENGTH = 2048;
 const BEARER = /^Bearer\s+(\S+)/i;
+const QUESTION_MARK = 0x3f;
 
 /** The first TOKEN_PREFIX_LENGTH characters of the bearer token, or '' without one. */
 function tokenPrefixOf(authorization: string | undefined): string {
@@ -96,6 +97,8 @@ export class RequestLogService {
   private waiting = 0;
   private readonly maxBuffered: number;
   private lastId: IdParts | null = null;
+  /** The path the last call had ('' before the first). */
+  private lastPath = '';
 
   constructor(private readonly options: RequestLogServiceOptions) {
     this.maxBuffered = options.maxBuffered ?? MAX_BUFFERED;
@@ -105,7 +108,7 @@ export class RequestLogService {
       flushMs: options.flushMs,
       maxBuffered: this.maxBuffered,
       maxBatch: MAX_BATCH,
-      collect: () => this.collect(),
+      collect: (max) => this.collect(max),
       // After a failed write its entries wait with the next flush's: an app's older ones go.
       compact: latestPerApp,
       log: options.log,
@@ -126,13 +129,14 @@ export class RequestLogService {
     slot.userId = call.userId;
     slot.tokenPrefix = this.tokenPrefixOf(call.authorization);
     slot.method = call.method.length > 10 ? call.method.slice(0, 10) : call.method;
-    slot.path = pathOf(call.url);
+    slot.path = this.pathOf(call.url);
     slot.operationId = call.operationId;
     slot.status = call.status;
     slot.latencyMs = Math.max(0, Math.round(call.latencyMs));
     slot.createdMs = Date.now();
     // Past the bound (many apps at once, or the database behind): the writer drops the oldest.
-    if (this.waiting + this.writer.pending > this.maxBuffered) this.writer.pushAll(this.collect());
+    if (this.waiting + this.writer.pending > this.maxBuffered)
+      this.writer.pushAll(this.collect(this.waiting));
     this.lastId = slot;
   }
 
@@ -153,20 +157,43 @@ export class RequestLogService {
     return calls;
   }
 
-  /** Every app's waiting calls as entries, oldest first per app; apps idle since the last time are let go. */
-  private collect(): RequestLogEntry[] {
+  /**
+   * Up to `max` waiting calls as entries, each app's oldest first; apps idle since the last time
+   * are let go. The writer asks for one batch at a time, just before writing it.
+   */
+  private collect(max: number): RequestLogEntry[] {
     const entries: RequestLogEntry[] = [];
     for (const [appId, calls] of this.recent) {
+      if (entries.length >= max) break;
       if (calls.size === 0) {
         this.recent.delete(appId);
         if (this.lastApp?.calls === calls) this.lastApp = null;
         continue;
       }
-      calls.drainInto(entries);
+      const before = entries.length;
+      calls.drainInto(entries, max - before);
+      this.waiting -= entries.length - before;
     }
-    this.waiting = 0;
-    this.lastId = null;
+    // The last recorded call is its app's newest: drained once that app's slots are empty.
+    if (this.lastApp === null || this.lastApp.calls.size === 0) this.lastId = null;
     return entries;
+  }
+
+  /**
+   * The path of the URL, the same string as the last call's when the path is the same (a client
+   * paging through a list calls one path again and again): each call's own copy would stay alive
+   * in its slot until the flush and be promoted to the old generation.
+   */
+  private pathOf(url: string): string {
+    const last = this.lastPath;
+    if (
+      url.startsWith(last) &&
+      (url.length === last.length || url.charCodeAt(last.length) === QUESTION_MARK)
+    ) {
+      return last;
+    }
+    this.lastPath = pathOf(url);
+    return this.lastPath;
   }
 
   private tokenPrefixOf(authorization: string | undefined): string {
@@ -265,7 +292,7 @@ type CallSlot = IdParts &
  */
 class RecentCalls {
   private readonly slots: CallSlot[] = [];
-  /** Index of the oldest call; 0 until the ring is full. */
+  /** Index of the oldest call. */
   private start = 0;
   size = 0;
 
@@ -275,7 +302,10 @@ class RecentCalls {
   take(): CallSlot {
     let index: number;
     if (this.size < KEEP_PER_APP) {
-      index = this.size++;
+      // After the next free one (a flush may have taken the oldest calls only).
+      index = this.start + this.size;
+      if (index >= KEEP_PER_APP) index -= KEEP_PER_APP;
+      this.size++;
     } else {
       index = this.start;
       this.start = index + 1 === KEEP_PER_APP ? 0 : index + 1;
@@ -294,16 +324,17 @@ class RecentCalls {
         latencyMs: 0,
         createdMs: 0,
       };
-      this.slots.push(slot);
+      this.slots[index] = slot;
     }
     return slot;
   }
 
-  /** Appends the calls as entries, oldest first, and empties the ring. */
-  drainInto(entries: RequestLogEntry[]): void {
+  /** Appends up to `max` calls as entries, oldest first, and frees their slots. */
+  drainInto(entries: RequestLogEntry[], max: number): void {
+    const count = Math.min(max, this.size);
     let lastMs = Number.NaN;
     let createdAt = '';
-    for (let i = 0; i < this.size; i++) {
+    for (let i = 0; i < count; i++) {
       const at = this.start + i;
       const slot = this.slots[at < KEEP_PER_APP ? at : at - KEEP_PER_APP]!;
       if (slot.createdMs !== lastMs) {
@@ -324,8 +355,10 @@ class RecentCalls {
       });
       slot.path = '';
     }
-    this.start = 0;
-    this.size = 0;
+    this.size -= count;
+    // Empty, the ring starts again from its first slot; otherwise its oldest call moves on.
+    if (this.size === 0) this.start = 0;
+    else this.start = (this.start + count) % KEEP_PER_APP;
   }
 }
 
