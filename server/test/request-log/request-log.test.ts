@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { App } from '../../src/http/types.js';
 import { IdGenerator } from '../../src/lib/ids.js';
@@ -461,6 +461,28 @@ describe('request log buffering', () => {
     log.record(call('a', 5000));
     await log.flush();
     expect(written.at(-1)!.map((e) => e.path)).toEqual(['/v5/pins/5000']);
+  });
+
+  it("keeps a busy app's slots across flushes and lets an idle app's go after a flush interval", async () => {
+    const written: RequestLogEntry[][] = [];
+    const log = service(written);
+    let now = Date.parse('2026-11-30T12:00:00Z');
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      log.record(call('a', 1));
+      await log.flush();
+      // Emptied by the flush, but it called within the interval: its slots stay for its next calls.
+      await log.flush();
+      expect(log.appsWithSlots).toBe(1);
+      now += 60_001;
+      await log.flush();
+      expect(log.appsWithSlots).toBe(0);
+      log.record(call('a', 2));
+      await log.flush();
+      expect(written.flat().map((e) => e.path)).toEqual(['/v5/pins/1', '/v5/pins/2']);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('records the path of each call, whatever the path before it', async () => {

@@ -134,6 +134,7 @@ export class RequestLogService {
     slot.status = call.status;
     slot.latencyMs = Math.max(0, Math.round(call.latencyMs));
     slot.createdMs = Date.now();
+    calls.lastCallMs = slot.createdMs;
     // Past the bound (many apps at once, or the database behind): the writer drops the oldest.
     if (this.waiting + this.writer.pending > this.maxBuffered)
       this.writer.pushAll(this.collect(this.waiting));
@@ -158,14 +159,18 @@ export class RequestLogService {
   }
 
   /**
-   * Up to `max` waiting calls as entries, each app's oldest first; apps idle since the last time
-   * are let go. The writer asks for one batch at a time, just before writing it.
+   * Up to `max` waiting calls as entries, each app's oldest first. The writer asks for one batch
+   * at a time, just before writing it. An app with no call for a whole flush interval gives its
+   * slots up; a busy app keeps them, even when a batch has just emptied them (made again after
+   * every flush, a second's worth of slots was promoted to the old generation).
    */
   private collect(max: number): RequestLogEntry[] {
     const entries: RequestLogEntry[] = [];
+    const idleSince = Date.now() - this.options.flushMs;
     for (const [appId, calls] of this.recent) {
       if (entries.length >= max) break;
       if (calls.size === 0) {
+        if (calls.lastCallMs >= idleSince) continue;
         this.recent.delete(appId);
         if (this.lastApp?.calls === calls) this.lastApp = null;
         continue;
@@ -207,6 +212,11 @@ export class RequestLogService {
   /** Entries waiting to be written (tests and health checks). */
   get pending(): number {
     return this.waiting + this.writer.pending;
+  }
+
+  /** Apps holding slots (tests: a busy app keeps them between flushes, an idle one lets them go). */
+  get appsWithSlots(): number {
+    return this.recent.size;
   }
 
   /** Writes everything buffered now; concurrent calls wait for the same write. */
@@ -295,6 +305,8 @@ class RecentCalls {
   /** Index of the oldest call. */
   private start = 0;
   size = 0;
+  /** When the app's latest call came (Date.now()). */
+  lastCallMs = 0;
 
   constructor(private readonly appId: string) {}
 
