@@ -78,6 +78,8 @@ export class BatchWriter<T> {
 
   private async writeAll(): Promise<void> {
     const size = Math.max(1, this.options.maxBatch ?? Number.MAX_SAFE_INTEGER);
+    // What the buffer holds (a failed write's items, pushes) is compacted once per flush.
+    if (this.buffer.length > 0 && this.options.compact) this.buffer = this.options.compact(this.buffer);
     let budget = Math.max(this.options.maxBuffered, this.buffer.length);
     for (let first = true; budget > 0; first = false) {
       // Requests that arrived meanwhile run between two writes of one flush.
@@ -100,11 +102,11 @@ export class BatchWriter<T> {
     }
   }
 
-  /** Up to `size` items: the buffer's first (compacted), then what waits elsewhere. */
+  /** Up to `size` items: the buffer's first, then what waits elsewhere. */
   private nextBatch(size: number): T[] {
     let batch: T[] = [];
     if (this.buffer.length > 0) {
-      const held = this.options.compact ? this.options.compact(this.buffer) : this.buffer;
+      const held = this.buffer;
       batch = held.length <= size ? held : held.slice(0, size);
       this.buffer = held.length <= size ? [] : held.slice(size);
     }
