@@ -357,11 +357,13 @@ describe('request log writes', () => {
 });
 
 describe('request log buffering', () => {
-  const service = (written: RequestLogEntry[][]) =>
+  /** `afterWrite` runs after each batch is written: what requests do between two writes of a flush. */
+  const service = (written: RequestLogEntry[][], afterWrite: () => void = () => undefined) =>
     new RequestLogService({
       repo: {
         async writeBatch(entries: readonly RequestLogEntry[]) {
           written.push([...entries]);
+          afterWrite();
         },
       } as unknown as RequestLogRepo,
       ids: new IdGenerator(1),
@@ -433,18 +435,9 @@ describe('request log buffering', () => {
   it('writes calls made while a flush is writing in the same flush, each once and in order', async () => {
     const written: RequestLogEntry[][] = [];
     let next = 0;
-    const log: RequestLogService = new RequestLogService({
-      repo: {
-        async writeBatch(entries: readonly RequestLogEntry[]) {
-          written.push([...entries]);
-          // Requests served between two writes of one flush, enough to wrap the app's slots.
-          if (written.length <= 3) for (let i = 0; i < 700; i++) log.record(call('a', next++));
-        },
-      } as unknown as RequestLogRepo,
-      ids: new IdGenerator(1),
-      bookmarks: new BookmarkCodec(Buffer.alloc(32)),
-      flushMs: 60_000,
-      log: { warn: () => undefined },
+    const log: RequestLogService = service(written, () => {
+      // Requests served between two writes of one flush, enough to wrap the app's slots.
+      if (written.length <= 3) for (let i = 0; i < 700; i++) log.record(call('a', next++));
     });
     for (let i = 0; i < 900; i++) log.record(call('a', next++));
     await log.flush();
